@@ -1,0 +1,127 @@
+"""Sphinx configuration for the backprop_ref site.
+
+Every page under ``docs/`` that is a MyST-NB notebook is executed at build time, through
+jupyter-cache so an unchanged page is not executed again. The build is offline: MathJax and all
+other assets are served by the site itself, and intersphinx reads inventories kept in the
+repository (``docs/_inventories``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import sys
+from datetime import date
+from pathlib import Path
+
+DOCS = Path(__file__).resolve().parent
+ROOT = DOCS.parent
+BUILD = DOCS / "_build"
+sys.path.insert(0, str(DOCS / "_ext"))
+
+from offline_inventories import intersphinx_mapping as _local_inventories  # noqa: E402
+
+import backprop_ref  # noqa: E402
+
+# -- Project ------------------------------------------------------------------------------------
+project = "backprop_ref"
+author = "The backprop_ref developers"
+copyright = f"2026-{date.today().year}, {author}"  # noqa: A001
+release = version = backprop_ref.__version__
+
+# -- Extensions ---------------------------------------------------------------------------------
+extensions = [
+    "myst_nb",
+    "sphinx.ext.autodoc",
+    "sphinx.ext.napoleon",  # numpy-style docstrings; must come before sphinx_autodoc_typehints
+    "sphinx_autodoc_typehints",
+    "sphinx.ext.viewcode",
+    "sphinx.ext.intersphinx",
+    "sphinx.ext.mathjax",
+    "sphinx-mathjax-offline",  # serves MathJax 3 from _static/mathjax instead of a CDN
+    "sphinx_copybutton",
+    "sphinx_design",
+    "sphinx_togglebutton",
+    "sphinx_exercise",
+    "sphinx_sitemap",
+    "notebook_download",
+]
+exclude_patterns = ["_build", "_ext", "_inventories", "Thumbs.db", ".DS_Store", "README.md"]
+nitpicky = True
+
+# -- MyST and notebook execution ----------------------------------------------------------------
+myst_enable_extensions = ["amsmath", "colon_fence", "deflist", "dollarmath", "substitution"]
+myst_heading_anchors = 3
+myst_dmath_double_inline = True
+
+nb_execution_mode = "cache"
+nb_execution_raise_on_error = True  # a cell that raises fails the build ...
+nb_execution_show_tb = True  # ... and its traceback is printed in the build output
+nb_execution_timeout = 300
+nb_merge_streams = True
+
+
+def _package_fingerprint() -> str:
+    """Hash of the package source: pages that import it must re-run when it changes.
+
+    jupyter-cache keys a notebook on its code cells only, so a change to ``backprop_ref`` alone
+    would leave stale outputs. Keying the cache folder on this hash gives every version of the
+    package its own cache; changing the folder is a config change that makes Sphinx re-read every
+    page, and those pages then miss the new cache and execute.
+    """
+    digest = hashlib.sha256()
+    for path in sorted((ROOT / "backprop_ref").rglob("*.py")):
+        digest.update(path.relative_to(ROOT).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+_cache_root = BUILD / ".jupyter_cache"
+nb_execution_cache_path = str(_cache_root / _package_fingerprint())
+if _cache_root.is_dir():  # keep only the cache of the current package source
+    for stale in _cache_root.iterdir():
+        if stale.is_dir() and str(stale) != nb_execution_cache_path:
+            shutil.rmtree(stale, ignore_errors=True)
+
+# -- API reference ------------------------------------------------------------------------------
+autodoc_default_options = {"members": True, "show-inheritance": True}
+autodoc_member_order = "bysource"
+autodoc_typehints = "description"
+# Show the package's array aliases by name (documented in the API reference) instead of
+# expanding them into numpy's private unions.
+autodoc_type_aliases = {
+    name: f"backprop_ref._typing.{name}"
+    for name in ("ArrayLike", "FloatArray", "Float64Array", "IntArray")
+}
+typehints_use_rtype = False
+typehints_document_rtype = True
+always_document_param_types = False
+napoleon_google_docstring = False
+napoleon_numpy_docstring = True
+napoleon_use_rtype = False
+napoleon_preprocess_types = True
+
+intersphinx_mapping = _local_inventories(DOCS / "_inventories", BUILD / "inventories")
+intersphinx_timeout = 1
+
+# -- HTML ---------------------------------------------------------------------------------------
+html_theme = "sphinx_book_theme"
+html_title = "backprop_ref"
+html_baseurl = os.environ.get("READTHEDOCS_CANONICAL_URL", "https://backprop-ref.readthedocs.io/en/latest/")
+html_static_path = ["_static"]
+html_last_updated_fmt = ""
+html_theme_options = {
+    "repository_url": "https://github.com/backprop-ref/backprop-ref",
+    "repository_branch": "main",
+    "path_to_docs": "docs",
+    "use_download_button": True,
+    "use_repository_button": False,
+    "use_source_button": False,
+    "use_issues_button": False,
+    "show_toc_level": 2,
+    "navigation_with_keys": False,
+}
+sitemap_url_scheme = "{link}"
+sitemap_show_lastmod = False
+copybutton_exclude = ".linenos, .gp, .go"

@@ -1,0 +1,79 @@
+"""Run every benchmark module in this folder and print one report (``nox -s bench``).
+
+Each ``bench_*.py`` module here defines ``collect() -> list[Row]``. The report ends with the BLAS
+library numpy used (threadpoolctl) so the figures can be interpreted.
+
+This machine sets ``OPENBLAS_CORETYPE`` and ``OPENBLAS_L2_SIZE`` for old OpenBLAS builds; they slow
+a current numpy. The bench session, and only it, removes both before numpy is imported (pass
+``--keep-blas-env`` to keep them). Tests and CI never change them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import platform
+import sys
+from pathlib import Path
+
+BLAS_VARIABLES = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmarks named on the command line (all by default) and print the report."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("only", nargs="*", help="benchmark module names, e.g. autodiff optim")
+    parser.add_argument("--keep-blas-env", action="store_true", help="keep OPENBLAS_* settings")
+    args = parser.parse_args(argv)
+    removed = []
+    if not args.keep_blas_env:
+        for name in BLAS_VARIABLES:
+            if os.environ.pop(name, None) is not None:
+                removed.append(name)
+
+    here = Path(__file__).resolve().parent
+    sys.path.insert(0, str(here.parent.parent))
+    from tests.benchmarks._harness import Row
+
+    names = sorted(path.stem.removeprefix("bench_") for path in here.glob("bench_*.py"))
+    if args.only:
+        unknown = sorted(set(args.only) - set(names))
+        if unknown:
+            parser.error(f"unknown benchmark(s) {unknown}; choose from {names}")
+        names = [name for name in names if name in args.only]
+
+    rows: list[Row] = []
+    for name in names:
+        module = importlib.import_module(f"tests.benchmarks.bench_{name}")
+        print(f"running {name} ...", flush=True)
+        rows.extend(module.collect())
+
+    print()
+    print(f"{'benchmark':<62} {'value':>12}  {'goal':<9} result")
+    for row in rows:
+        verdict = "report" if row.met is None else ("MET" if row.met else "NOT MET")
+        value = f"{row.value:.3g} {row.unit}"
+        print(f"{row.name:<62} {value:>12}  {row.goal:<9} {verdict}")
+        if row.detail:
+            print(f"    {row.detail}")
+    print()
+    print(f"python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} cores")
+    if removed:
+        print(f"unset for this run: {', '.join(removed)}")
+    try:
+        from threadpoolctl import threadpool_info
+
+        for pool in threadpool_info():
+            print(
+                f"{pool.get('internal_api')} {pool.get('version')} "
+                f"kernel={pool.get('architecture')} threads={pool.get('num_threads')} "
+                f"({Path(pool.get('filepath', '')).name})"
+            )
+    except ImportError:
+        print("threadpoolctl not installed: BLAS kernel unknown")
+    return 1 if any(row.met is False for row in rows) else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -72,6 +72,21 @@ def docs(session: nox.Session) -> None:
 
 
 @nox.session(default=False)
+def site(session: nox.Session) -> None:
+    """Build the site, check every link, then open every page in headless Chromium.
+
+    Needs Debian's ``chromium`` (``.ci/run`` installs it); outside CI the browser check skips
+    with a message when it is missing. Screenshots land in docs/_build/screenshots/.
+    """
+    install(session, "site")
+    session.run("sphinx-build", *SPHINX_ARGS)
+    session.run("python", str(DOCS / "_tools" / "check_links.py"), str(BUILD / "html"))
+    session.run(
+        "python", str(DOCS / "_tools" / "check_site.py"), str(BUILD / "html"), *session.posargs
+    )
+
+
+@nox.session(default=False)
 def serve(session: nox.Session) -> None:
     """Live preview of the docs at http://127.0.0.1:8000, rebuilding on every save."""
     install(session, "serve")

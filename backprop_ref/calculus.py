@@ -7,14 +7,29 @@ tested against.
 Four methods are offered, each with a step ``h`` chosen from machine epsilon
 :math:`\varepsilon \approx 2.2 \times 10^{-16}` and the scale of ``x`` unless you pass one:
 
-============  =============================================  ===========  ==========================
-method        formula                                        truncation   default step
-============  =============================================  ===========  ==========================
-``forward``   :math:`\frac{f(x+h) - f(x)}{h}`                :math:`O(h)`    :math:`\sqrt{\varepsilon}\,\max(1, |x|)`
-``backward``  :math:`\frac{f(x) - f(x-h)}{h}`                :math:`O(h)`    :math:`\sqrt{\varepsilon}\,\max(1, |x|)`
-``central``   :math:`\frac{f(x+h) - f(x-h)}{2h}`             :math:`O(h^2)`  :math:`\sqrt[3]{\varepsilon}\,\max(1, |x|)`
-``complex``   :math:`\frac{\operatorname{Im} f(x+ih)}{h}`    :math:`O(h^2)`  :math:`\varepsilon\,\max(1, |x|)`
-============  =============================================  ===========  ==========================
+.. list-table::
+   :header-rows: 1
+
+   * - method
+     - formula
+     - truncation error
+     - default step
+   * - ``forward``
+     - :math:`\frac{f(x+h) - f(x)}{h}`
+     - :math:`O(h)`
+     - :math:`\sqrt{\varepsilon}\,\max(1, |x|)`
+   * - ``backward``
+     - :math:`\frac{f(x) - f(x-h)}{h}`
+     - :math:`O(h)`
+     - :math:`\sqrt{\varepsilon}\,\max(1, |x|)`
+   * - ``central``
+     - :math:`\frac{f(x+h) - f(x-h)}{2h}`
+     - :math:`O(h^2)`
+     - :math:`\sqrt[3]{\varepsilon}\,\max(1, |x|)`
+   * - ``complex``
+     - :math:`\frac{\operatorname{Im} f(x+ih)}{h}`
+     - :math:`O(h^2)`
+     - :math:`\varepsilon\,\max(1, |x|)`
 
 The defaults balance two errors. Truncation error (from cutting the Taylor series) shrinks with
 ``h``; round-off error (from subtracting two nearly equal values of ``f``, each known only to about

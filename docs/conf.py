@@ -12,7 +12,7 @@ import hashlib
 import os
 import shutil
 import sys
-from datetime import date
+from importlib import metadata
 from pathlib import Path
 
 DOCS = Path(__file__).resolve().parent
@@ -27,7 +27,7 @@ import backprop_ref  # noqa: E402
 # -- Project ------------------------------------------------------------------------------------
 project = "backprop_ref"
 author = "The backprop_ref developers"
-copyright = f"2026-{date.today().year}, {author}"  # noqa: A001
+copyright = f"2026, {author}"
 release = version = backprop_ref.__version__
 
 # -- Extensions ---------------------------------------------------------------------------------
@@ -46,6 +46,7 @@ extensions = [
     "sphinx_exercise",
     "sphinx_sitemap",
     "notebook_download",
+    "page_metadata",
 ]
 exclude_patterns = ["_build", "_ext", "_inventories", "Thumbs.db", ".DS_Store", "README.md"]
 nitpicky = True
@@ -62,15 +63,25 @@ nb_execution_timeout = 300
 nb_merge_streams = True
 
 
+# What the pages' outputs depend on besides their own code: the package and the libraries that
+# compute and draw the results.
+_FINGERPRINT_DISTRIBUTIONS = ("numpy", "matplotlib", "scikit-learn", "myst-nb", "ipykernel")
+
+
 def _package_fingerprint() -> str:
-    """Hash of the package source: pages that import it must re-run when it changes.
+    """Hash of the package source and library versions: pages must re-run when they change.
 
     jupyter-cache keys a notebook on its code cells only, so a change to ``backprop_ref`` alone
     would leave stale outputs. Keying the cache folder on this hash gives every version of the
     package its own cache; changing the folder is a config change that makes Sphinx re-read every
     page, and those pages then miss the new cache and execute.
     """
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(sys.version.encode())
+    for name in _FINGERPRINT_DISTRIBUTIONS:
+        try:
+            digest.update(f"{name}=={metadata.version(name)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{name} missing".encode())
     for path in sorted((ROOT / "backprop_ref").rglob("*.py")):
         digest.update(path.relative_to(ROOT).as_posix().encode())
         digest.update(path.read_bytes())
@@ -108,7 +119,13 @@ intersphinx_timeout = 1
 # -- HTML ---------------------------------------------------------------------------------------
 html_theme = "sphinx_book_theme"
 html_title = "backprop_ref"
-html_baseurl = os.environ.get("READTHEDOCS_CANONICAL_URL", "https://backprop-ref.readthedocs.io/en/latest/")
+html_description = (
+    "Backpropagation explained and implemented: derivatives, the chain rule, a scalar autodiff "
+    "engine, vectorized backprop and optimizers, with every number computed by the code."
+)
+html_baseurl = os.environ.get(
+    "READTHEDOCS_CANONICAL_URL", "https://backprop-ref.readthedocs.io/en/latest/"
+)
 html_static_path = ["_static"]
 html_last_updated_fmt = ""
 html_theme_options = {

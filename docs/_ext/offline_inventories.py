@@ -37,7 +37,7 @@ def _write_inventory(source: Path, target: Path) -> tuple[str, str]:
         f"# Project: {header['project']}\n"
         f"# Version: {header['version']}\n"
         "# The remainder of this file is compressed using zlib.\n"
-    ).encode("utf-8")
+    ).encode()
     target.parent.mkdir(parents=True, exist_ok=True)
     if not target.exists() or target.read_bytes() != preamble + body:
         target.write_bytes(preamble + body)

@@ -34,7 +34,7 @@ def install(session: nox.Session, *groups: str, project: bool = True) -> None:
     for group in groups:
         requirements += nox.project.dependency_groups(PYPROJECT, group)
     if project:
-        requirements.append(str(ROOT))
+        requirements += ["-e", str(ROOT)]  # editable: doctests and pages see this checkout
     if requirements:
         session.install("-c", str(CONSTRAINTS), *requirements)
 

@@ -110,7 +110,7 @@ def bench(session: nox.Session) -> None:
     (CPU) when a local wheel is available or ``--with-torch`` is given (elsewhere it is a
     multi-gigabyte download), never with ``--no-torch``.
     """
-    install(session, "test")
+    install(session, "test", "docs")
     session.install("-c", str(CONSTRAINTS), "threadpoolctl", "micrograd==0.1.0")
     args = [arg for arg in session.posargs if arg not in {"--with-torch", "--no-torch"}]
     if "--no-torch" not in session.posargs and (

@@ -52,7 +52,7 @@ def test_bad_input() -> None:
     bad_count: Any = 10.0
     with pytest.raises(ValueError, match="n_samples must be >= 2, got 1"):
         make_moons(1, rng=rng)
-    with pytest.raises(TypeError, match="rng must be a numpy.random.Generator"):
+    with pytest.raises(TypeError, match=r"rng must be a numpy\.random\.Generator"):
         make_moons(10, rng=bad_rng)
     with pytest.raises(TypeError, match="n_samples must be an int, got float"):
         make_moons(bad_count, rng=rng)

@@ -79,6 +79,9 @@ def site(session: nox.Session) -> None:
     with a message when it is missing. Screenshots land in docs/_build/screenshots/.
     """
     install(session, "site")
+    # Start from an empty HTML folder (the execution cache is kept) so no page left over from
+    # an earlier build is checked or published.
+    shutil.rmtree(BUILD / "html", ignore_errors=True)
     session.run("sphinx-build", *SPHINX_ARGS)
     session.run("python", str(DOCS / "_tools" / "check_links.py"), str(BUILD / "html"))
     session.run(

@@ -61,6 +61,7 @@ nb_execution_raise_on_error = True  # a cell that raises fails the build ...
 nb_execution_show_tb = True  # ... and its traceback is printed in the build output
 nb_execution_timeout = 300
 nb_merge_streams = True
+nb_render_markdown_format = "gfm"  # tables printed by cells render as tables
 
 
 # What the pages' outputs depend on besides their own code: the package and the libraries that
@@ -106,7 +107,7 @@ autodoc_type_aliases = {
     for name in ("ArrayLike", "FloatArray", "Float64Array", "IntArray")
 }
 typehints_use_rtype = False
-typehints_document_rtype = True
+typehints_document_rtype = False  # the numpy "Returns" section documents it
 always_document_param_types = False
 napoleon_google_docstring = False
 napoleon_numpy_docstring = True
@@ -127,6 +128,9 @@ html_baseurl = os.environ.get(
     "READTHEDOCS_CANONICAL_URL", "https://backprop-ref.readthedocs.io/en/latest/"
 )
 html_static_path = ["_static"]
+html_css_files = ["custom.css"]
+# pydata-sphinx-theme logs a console error on a first visit when no default mode is set.
+html_context = {"default_mode": "auto"}
 html_last_updated_fmt = ""
 html_theme_options = {
     "repository_url": "https://github.com/backprop-ref/backprop-ref",

@@ -3,6 +3,10 @@
 The public API at a glance, one module per concept:
 
 - :mod:`backprop_ref.calculus`: numerical derivatives, partial derivatives, gradients, Jacobians.
+- :mod:`backprop_ref.forward_mode`: forward-mode automatic differentiation with dual numbers.
+- :mod:`backprop_ref.optim`: SGD, Adagrad, RMSprop, Adam and AdamW, as ``torch.optim`` defines
+  them, and learning-rate schedules.
+- :mod:`backprop_ref.datasets`: small generated 2-D data sets (moons, spirals).
 """
 
 from __future__ import annotations
@@ -16,16 +20,45 @@ from backprop_ref.calculus import (
     jacobian,
     partial_derivative,
 )
+from backprop_ref.datasets import make_moons, make_spirals
+from backprop_ref.optim import (
+    SGD,
+    Adagrad,
+    Adam,
+    AdamW,
+    CosineAnnealingLR,
+    ExponentialLR,
+    LinearLR,
+    LRScheduler,
+    Optimizer,
+    RMSprop,
+    SequentialLR,
+    StepLR,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
     "METHODS",
+    "SGD",
+    "Adagrad",
+    "Adam",
+    "AdamW",
+    "CosineAnnealingLR",
+    "ExponentialLR",
+    "LRScheduler",
+    "LinearLR",
+    "Optimizer",
+    "RMSprop",
+    "SequentialLR",
+    "StepLR",
     "__version__",
     "default_step",
     "derivative",
     "directional_derivative",
     "gradient",
     "jacobian",
+    "make_moons",
+    "make_spirals",
     "partial_derivative",
 ]

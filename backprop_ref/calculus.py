@@ -238,9 +238,9 @@ def gradient(
 ) -> Float64Array:
     r"""Estimate the gradient :math:`\nabla f(x)`: every partial derivative, in the shape of ``x``.
 
-    Costs two evaluations of ``f`` per coordinate for the central difference and one per
-    coordinate (plus one) for the others, which is why training uses reverse-mode
-    differentiation instead.
+    Costs two evaluations of ``f`` per coordinate (whatever the method, the one-sided
+    differences re-evaluate ``f(x)`` for each coordinate to keep the code one loop), which is
+    why training uses reverse-mode differentiation instead.
 
     Parameters
     ----------

@@ -4,7 +4,7 @@ A dual number :math:`a + b\,\epsilon` carries a value :math:`a` and a tangent :m
 rule :math:`\epsilon^2 = 0`. Evaluating a function on :math:`x + 1\,\epsilon` gives
 :math:`f(x) + f'(x)\,\epsilon`: the derivative rides along with the value, one operation at a
 time, by the chain rule. That is forward mode: one pass gives the derivative of *every output*
-with respect to *one input direction*. Reverse mode (:mod:`backprop_ref.autodiff`, i.e.
+with respect to *one input direction*. Reverse mode (``backprop_ref.autodiff``, i.e.
 backpropagation) is the mirror image: one pass gives the derivative of *one output* with respect
 to *every input*, which is why training, with one loss and millions of weights, uses reverse mode.
 

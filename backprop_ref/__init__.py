@@ -3,6 +3,8 @@
 The public API at a glance, one module per concept:
 
 - :mod:`backprop_ref.calculus`: numerical derivatives, partial derivatives, gradients, Jacobians.
+- :mod:`backprop_ref.autodiff`: a scalar reverse-mode autodiff engine (``Value``), graph
+  drawings and a tiny MLP of Values.
 - :mod:`backprop_ref.forward_mode`: forward-mode automatic differentiation with dual numbers.
 - :mod:`backprop_ref.optim`: SGD, Adagrad, RMSprop, Adam and AdamW, as ``torch.optim`` defines
   them, and learning-rate schedules.
@@ -11,6 +13,19 @@ The public API at a glance, one module per concept:
 
 from __future__ import annotations
 
+from backprop_ref.autodiff import (
+    Layer,
+    Neuron,
+    Trace,
+    TraceRow,
+    Value,
+    draw_backward_steps,
+    draw_graph,
+    to_dot,
+    topological_order,
+    trace,
+    zero_grad,
+)
 from backprop_ref.calculus import (
     METHODS,
     default_step,
@@ -47,18 +62,29 @@ __all__ = [
     "CosineAnnealingLR",
     "ExponentialLR",
     "LRScheduler",
+    "Layer",
     "LinearLR",
+    "Neuron",
     "Optimizer",
     "RMSprop",
     "SequentialLR",
     "StepLR",
+    "Trace",
+    "TraceRow",
+    "Value",
     "__version__",
     "default_step",
     "derivative",
     "directional_derivative",
+    "draw_backward_steps",
+    "draw_graph",
     "gradient",
     "jacobian",
     "make_moons",
     "make_spirals",
     "partial_derivative",
+    "to_dot",
+    "topological_order",
+    "trace",
+    "zero_grad",
 ]

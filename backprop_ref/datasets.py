@@ -8,15 +8,17 @@ shape ``(n_samples, 2)`` and labels as an int64 array of shape ``(n_samples,)``.
 from __future__ import annotations
 
 import numpy as np
-
-from backprop_ref._typing import Float64Array, IntArray
+import numpy.typing as npt
 
 __all__ = ["make_moons", "make_spirals"]
+
+# Written out rather than through backprop_ref._typing's aliases: Sphinx cannot render an alias
+# nested inside tuple[...] in the API reference.
 
 
 def make_moons(
     n_samples: int, *, rng: np.random.Generator, noise: float = 0.1
-) -> tuple[Float64Array, IntArray]:
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]:
     """Two interleaving half circles, labelled 0 and 1.
 
     Parameters
@@ -64,7 +66,7 @@ def make_moons(
 
 def make_spirals(
     n_samples: int, *, rng: np.random.Generator, n_classes: int = 3, noise: float = 0.2
-) -> tuple[Float64Array, IntArray]:
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]:
     """Interleaved spiral arms, one per class: a data set no linear model can separate.
 
     Parameters

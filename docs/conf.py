@@ -106,6 +106,7 @@ autodoc_type_aliases = {
     name: f"backprop_ref._typing.{name}"
     for name in ("ArrayLike", "FloatArray", "Float64Array", "IntArray")
 }
+
 typehints_use_rtype = False
 typehints_document_rtype = False  # the numpy "Returns" section documents it
 always_document_param_types = False

@@ -1,0 +1,127 @@
+"""Save and load a module's parameters as a ``.npz`` file, without pickle.
+
+The file holds one array per parameter, keyed by the names of ``Module.named_parameters``
+(``"0.weight"``, ``"0.bias"``, ...). It stores numbers only, never code: loading uses
+``numpy.load(..., allow_pickle=False)``, so a file from an untrusted source cannot run anything.
+The architecture is not stored; you rebuild the module, then load its parameters into it, as
+with PyTorch's ``state_dict``.
+"""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+from backprop_ref._typing import FloatArray
+from backprop_ref.nn.module import Module
+
+__all__ = ["load_parameters", "save_parameters"]
+
+
+def save_parameters(module: Module, path: str | os.PathLike[str]) -> None:
+    """Write every parameter of ``module`` to the ``.npz`` file ``path``.
+
+    Parameters
+    ----------
+    module
+        The module whose ``named_parameters()`` are saved.
+    path
+        The file to write (overwritten if it exists). It is used exactly as given: unlike
+        ``numpy.savez`` with a file name, no ``.npz`` suffix is appended.
+
+    Raises
+    ------
+    OSError
+        If the file cannot be written.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import numpy as np
+    >>> from backprop_ref.nn import MLP
+    >>> model = MLP([3, 4, 2], rng=np.random.default_rng(0))
+    >>> copy = MLP([3, 4, 2], rng=np.random.default_rng(1))
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     save_parameters(model, Path(folder) / "model.npz")
+    ...     load_parameters(copy, Path(folder) / "model.npz")
+    >>> all(np.array_equal(a, b) for a, b in zip(model.parameters(), copy.parameters()))
+    True
+    """
+    arrays = dict(module.named_parameters())
+    # An open file keeps numpy from appending ".npz" to the name.
+    with Path(path).open("wb") as file:
+        # numpy's stubs type **kwds as the allow_pickle flag's bool; the arrays are fine.
+        np.savez(file, **arrays)  # type: ignore[arg-type]
+
+
+def load_parameters(module: Module, path: str | os.PathLike[str]) -> None:
+    """Copy the parameters saved in ``path`` into ``module``'s arrays, in place.
+
+    All or nothing: the file is read and checked completely (same names, shapes and dtypes as
+    ``module.named_parameters()``) before any parameter is written, so on error the module is
+    unchanged. The arrays are written in place, never replaced, so an optimizer holding
+    references to them keeps working.
+
+    Parameters
+    ----------
+    module
+        The module to fill; it must have the architecture (and dtype) of the saved one.
+    path
+        A file written by :func:`save_parameters`.
+
+    Raises
+    ------
+    ValueError
+        If the file is not a valid ``.npz`` file without pickled objects, or its parameter
+        names, shapes or dtypes differ from the module's (the message names every mismatch).
+    OSError
+        If the file cannot be read.
+
+    Examples
+    --------
+    See :func:`save_parameters`.
+    """
+    parameters = dict(module.named_parameters())
+    # Open the file here, so that it is closed even when numpy fails to parse it.
+    with Path(path).open("rb") as file:
+        try:
+            data = np.load(file, allow_pickle=False)
+            if not isinstance(data, np.lib.npyio.NpzFile):
+                raise ValueError(
+                    f"expected an .npz file of named arrays, got {type(data).__name__}"
+                )
+            with data:
+                loaded: dict[str, FloatArray] = {name: data[name] for name in data.files}
+        except (ValueError, EOFError, zipfile.BadZipFile) as error:
+            # Not an npz file, a truncated one, or one holding pickled objects.
+            raise ValueError(
+                f"{path} is not a parameter file written by save_parameters: {error}"
+            ) from error
+
+    problems = []
+    missing = [name for name in parameters if name not in loaded]
+    unexpected = [name for name in loaded if name not in parameters]
+    if missing:
+        problems.append(f"missing parameters {missing}")
+    if unexpected:
+        problems.append(f"unexpected parameters {unexpected}")
+    for name, parameter in parameters.items():
+        if name not in loaded:
+            continue
+        array = loaded[name]
+        if array.shape != parameter.shape:
+            problems.append(f"{name}: expected shape {parameter.shape}, got {array.shape}")
+        elif array.dtype != parameter.dtype:
+            problems.append(f"{name}: expected dtype {parameter.dtype}, got {array.dtype}")
+    if problems:
+        raise ValueError(
+            f"{path} does not match the module's {len(parameters)} parameters: "
+            + "; ".join(problems)
+        )
+
+    for name, parameter in parameters.items():
+        np.copyto(parameter, loaded[name])  # in place: references stay valid

@@ -5,6 +5,8 @@ The public API at a glance, one module per concept:
 - :mod:`backprop_ref.calculus`: numerical derivatives, partial derivatives, gradients, Jacobians.
 - :mod:`backprop_ref.autodiff`: a scalar reverse-mode autodiff engine (``Value``), graph
   drawings and a tiny MLP of Values.
+- :mod:`backprop_ref.nn`: vectorized layers, activations and losses with explicit backward passes.
+- :mod:`backprop_ref.gradcheck`: check any backward pass against central differences.
 - :mod:`backprop_ref.forward_mode`: forward-mode automatic differentiation with dual numbers.
 - :mod:`backprop_ref.optim`: SGD, Adagrad, RMSprop, Adam and AdamW, as ``torch.optim`` defines
   them, and learning-rate schedules.
@@ -36,6 +38,27 @@ from backprop_ref.calculus import (
     partial_derivative,
 )
 from backprop_ref.datasets import make_moons, make_spirals
+from backprop_ref.gradcheck import GradientCheckError, GradientCheckReport, check_gradients
+from backprop_ref.nn import (
+    GELU,
+    MLP,
+    BCEWithLogitsLoss,
+    CrossEntropyLoss,
+    LeakyReLU,
+    Linear,
+    Loss,
+    Module,
+    MSELoss,
+    ReLU,
+    Sequential,
+    Sigmoid,
+    Softplus,
+    Tanh,
+    load_parameters,
+    log_softmax,
+    save_parameters,
+    softmax,
+)
 from backprop_ref.optim import (
     SGD,
     Adagrad,
@@ -54,25 +77,42 @@ from backprop_ref.optim import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "GELU",
     "METHODS",
+    "MLP",
     "SGD",
     "Adagrad",
     "Adam",
     "AdamW",
+    "BCEWithLogitsLoss",
     "CosineAnnealingLR",
+    "CrossEntropyLoss",
     "ExponentialLR",
+    "GradientCheckError",
+    "GradientCheckReport",
     "LRScheduler",
     "Layer",
+    "LeakyReLU",
+    "Linear",
     "LinearLR",
+    "Loss",
+    "MSELoss",
+    "Module",
     "Neuron",
     "Optimizer",
     "RMSprop",
+    "ReLU",
+    "Sequential",
     "SequentialLR",
+    "Sigmoid",
+    "Softplus",
     "StepLR",
+    "Tanh",
     "Trace",
     "TraceRow",
     "Value",
     "__version__",
+    "check_gradients",
     "default_step",
     "derivative",
     "directional_derivative",
@@ -80,9 +120,13 @@ __all__ = [
     "draw_graph",
     "gradient",
     "jacobian",
+    "load_parameters",
+    "log_softmax",
     "make_moons",
     "make_spirals",
     "partial_derivative",
+    "save_parameters",
+    "softmax",
     "to_dot",
     "topological_order",
     "trace",

@@ -99,7 +99,7 @@ if _cache_root.is_dir():  # keep only the cache of the current package source
 # -- API reference ------------------------------------------------------------------------------
 autodoc_default_options = {"members": True, "show-inheritance": True}
 autodoc_member_order = "bysource"
-autodoc_typehints = "description"
+autodoc_typehints = "none"  # sphinx-autodoc-typehints writes the types into the fields
 # Show the package's array aliases by name (documented in the API reference) instead of
 # expanding them into numpy's private unions.
 autodoc_type_aliases = {

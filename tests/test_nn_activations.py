@@ -35,6 +35,7 @@ from backprop_ref.nn import (
     tanh,
     tanh_derivative,
 )
+from tests.oracles import numeric_gradient
 
 ScalarFunction = Callable[[float], float]
 ArrayFunction = Callable[[ArrayLike], FloatArray]
@@ -69,20 +70,6 @@ NAMES = sorted(PAIRS)
 seeds = st.integers(min_value=0, max_value=2**32 - 1)
 # Moderate inputs, at least 1e-3 away from the kink at 0 (the central difference uses h = 1e-6).
 moderate = st.floats(min_value=-8, max_value=8, allow_nan=False).filter(lambda v: abs(v) > 1e-3)
-
-
-def numeric_gradient(f: Callable[[], float], array: FloatArray, h: float = 1e-6) -> Float64Array:
-    """Central differences of ``f()`` with respect to each entry of ``array`` (the oracle)."""
-    result = np.zeros(array.shape)
-    for index in np.ndindex(array.shape):
-        original = array[index].copy()
-        array[index] = original + h
-        upper = f()
-        array[index] = original - h
-        lower = f()
-        array[index] = original
-        result[index] = (upper - lower) / (2 * h)
-    return result
 
 
 def away_from_zero(rng: np.random.Generator, shape: tuple[int, ...]) -> Float64Array:

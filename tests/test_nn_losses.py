@@ -3,33 +3,19 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from backprop_ref._typing import Float64Array, FloatArray
+from backprop_ref._typing import FloatArray
 from backprop_ref.nn import BCEWithLogitsLoss, CrossEntropyLoss, Loss, MSELoss
+from tests.oracles import numeric_gradient
 
 sizes = st.integers(min_value=1, max_value=6)
 seeds = st.integers(min_value=0, max_value=2**32 - 1)
 reductions = st.sampled_from(["mean", "sum"])
-
-
-def numeric_gradient(f: Callable[[], float], array: FloatArray, h: float = 1e-6) -> Float64Array:
-    """Central differences of ``f()`` with respect to each entry of ``array`` (the oracle)."""
-    result = np.zeros(array.shape)
-    for index in np.ndindex(array.shape):
-        original = array[index].copy()
-        array[index] = original + h
-        upper = f()
-        array[index] = original - h
-        lower = f()
-        array[index] = original
-        result[index] = (upper - lower) / (2 * h)
-    return result
 
 
 # --- MSELoss ----------------------------------------------------------------------------------

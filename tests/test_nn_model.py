@@ -23,24 +23,11 @@ from backprop_ref.nn import (
     Sigmoid,
     Tanh,
 )
+from tests.oracles import numeric_gradient
 
 seeds = st.integers(min_value=0, max_value=2**32 - 1)
 SMOOTH = ["sigmoid", "tanh", "softplus", "gelu"]
 LOSSES = ["mse", "bce", "ce"]
-
-
-def numeric_gradient(f: Callable[[], float], array: FloatArray, h: float = 1e-6) -> Float64Array:
-    """Central differences of ``f()`` with respect to each entry of ``array`` (the oracle)."""
-    result = np.zeros(array.shape)
-    for index in np.ndindex(array.shape):
-        original = array[index].copy()
-        array[index] = original + h
-        upper = f()
-        array[index] = original - h
-        lower = f()
-        array[index] = original
-        result[index] = (upper - lower) / (2 * h)
-    return result
 
 
 def make_loss_and_target(

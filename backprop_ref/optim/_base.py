@@ -25,6 +25,7 @@ from typing import Any, TypeAlias
 
 import numpy as np
 
+from backprop_ref._finite import all_finite
 from backprop_ref._typing import FloatArray
 
 __all__ = [
@@ -280,22 +281,10 @@ def check_grads(params: Sequence[FloatArray], grads: Sequence[FloatArray]) -> No
             )
         if np.may_share_memory(grad, param):
             raise ValueError(f"grads[{index}] shares memory with params[{index}]; pass a copy")
-        if not _all_finite(grad):
+        if not all_finite(grad):
             raise FloatingPointError(
                 f"grads[{index}] contains NaN or infinity; no parameter or state was changed"
             )
-
-
-def _all_finite(array: FloatArray) -> bool:
-    """Whether every entry of ``array`` is finite (neither NaN nor infinite)."""
-    # Fast path: a finite sum of squares proves every entry finite, and np.dot computes it in
-    # one pass without a temporary array (np.isfinite(array).all() allocates a boolean array
-    # as large as the gradient, every step). Only when the sum is not finite (an entry is NaN
-    # or infinite, or the squares merely overflowed) is each entry looked at.
-    flat = array.reshape(-1)
-    with np.errstate(over="ignore", invalid="ignore"):  # overflow is handled by the fallback
-        sum_of_squares = np.dot(flat, flat)
-    return bool(np.isfinite(sum_of_squares) or np.isfinite(array).all())
 
 
 def _saved_scalar(state_dict: Mapping[str, object], key: str, kinds: str) -> Any:

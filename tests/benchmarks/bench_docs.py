@@ -27,7 +27,8 @@ REPEAT = int(os.environ.get("BENCH_DOCS_REPEAT", "3"))
 
 def _build(copy: Path) -> tuple[float, list[str]]:
     """Build the copy's site; return (seconds, pages executed)."""
-    command = [sys.executable, "-m", "sphinx", "-W", "-n", "--keep-going", "-q"]
+    # Not -q: the "Executing notebook" lines this counts are info messages that -q hides.
+    command = [sys.executable, "-m", "sphinx", "-W", "-n", "--keep-going"]
     command += ["-b", "html", str(copy / "docs"), str(copy / "docs" / "_build" / "html")]
     start = time.perf_counter()
     result = subprocess.run(command, capture_output=True, text=True, cwd=copy, check=False)
@@ -72,6 +73,11 @@ def collect() -> list[Row]:
             seconds, executed = _build(copy)
             full.append(seconds)
             pages = len(executed)
+            if pages == 0:  # a clean build executes every page: the log was not understood
+                raise RuntimeError(
+                    "docs bench: no 'Executing notebook' line in a clean build's log; "
+                    "MyST-NB's log format may have changed, so executed pages cannot be counted"
+                )
             seconds, executed = _build(copy)
             unchanged.append(seconds)
             unchanged_executed += executed

@@ -23,7 +23,7 @@ from backprop_ref.nn import (
     Sigmoid,
     Tanh,
 )
-from tests.oracles import numeric_gradient
+from tests.oracles import assert_model_gradients_match_differences, numeric_gradient
 
 seeds = st.integers(min_value=0, max_value=2**32 - 1)
 SMOOTH = ["sigmoid", "tanh", "softplus", "gelu"]
@@ -129,16 +129,7 @@ def test_composed_model_matches_central_differences_of_itself(
     )
     loss, target = make_loss_and_target(loss_name, rng, 4, 3)
     x = rng.standard_normal((4, 3))
-
-    def f() -> float:
-        return loss.forward(model.forward(x), target)
-
-    f()
-    dx = model.backward(loss.backward())
-    analytic = [g.copy() for g in model.gradients()]
-    for parameter, gradient in zip(model.parameters(), analytic, strict=True):
-        np.testing.assert_allclose(gradient, numeric_gradient(f, parameter), rtol=1e-6, atol=1e-8)
-    np.testing.assert_allclose(dx, numeric_gradient(f, x), rtol=1e-6, atol=1e-8)
+    assert_model_gradients_match_differences(model, loss, x, target)
 
 
 def test_backward_parameters_skips_leading_modules_and_matches_backward() -> None:
@@ -340,15 +331,6 @@ def test_relu_mlp_with_in_place_relu_matches_central_differences(seed: int) -> N
     # Fixed seeds: whether a pre-activation lies within h of the kink is decided once.
     rng = np.random.default_rng(seed)
     model = MLP([3, 6, 5, 3], rng=rng)
-    loss, labels = CrossEntropyLoss(), rng.integers(0, 3, size=4)
+    labels = rng.integers(0, 3, size=4)
     x = rng.standard_normal((4, 3))
-
-    def f() -> float:
-        return loss.forward(model.forward(x), labels)
-
-    f()
-    dx = model.backward(loss.backward())
-    analytic = [g.copy() for g in model.gradients()]
-    for parameter, gradient in zip(model.parameters(), analytic, strict=True):
-        np.testing.assert_allclose(gradient, numeric_gradient(f, parameter), rtol=1e-6, atol=1e-8)
-    np.testing.assert_allclose(dx, numeric_gradient(f, x), rtol=1e-6, atol=1e-8)
+    assert_model_gradients_match_differences(model, CrossEntropyLoss(), x, labels)

@@ -467,8 +467,7 @@ class Activation(Module):
     r"""Base class of the elementwise activation modules, :math:`y_i = f(x_i)`.
 
     ``backward`` returns :math:`\partial L/\partial y \odot f'(x)`. A subclass defines
-    :meth:`function` and :meth:`derivative` (the built-in ones point them at this module's
-    functions, e.g. ``function = staticmethod(tanh)``); by default ``forward`` caches the input and
+    :meth:`function` and :meth:`derivative`; by default ``forward`` caches the input and
     ``backward`` calls :meth:`derivative` on it. Subclasses whose derivative is cheaper from the
     output (sigmoid, tanh, ReLU) override ``_forward``, which returns the output and the array
     to cache, and ``_backward``, which receives that array back.
@@ -601,8 +600,35 @@ class Sigmoid(Activation):
     array([[0.25, 0.  ]])
     """
 
-    function = staticmethod(sigmoid)
-    derivative = staticmethod(sigmoid_derivative)
+    def function(self, x: ArrayLike) -> FloatArray:
+        r"""Return :func:`sigmoid` of ``x``.
+
+        Parameters
+        ----------
+        x
+            Any array.
+
+        Returns
+        -------
+        numpy.ndarray
+            :math:`\sigma(x)`.
+        """
+        return sigmoid(x)
+
+    def derivative(self, x: ArrayLike) -> FloatArray:
+        r"""Return :func:`sigmoid_derivative` of ``x``.
+
+        Parameters
+        ----------
+        x
+            Any array.
+
+        Returns
+        -------
+        numpy.ndarray
+            :math:`\sigma'(x)`.
+        """
+        return sigmoid_derivative(x)
 
     def _forward(self, x: FloatArray) -> tuple[FloatArray, FloatArray]:
         y = sigmoid(x)
@@ -625,8 +651,35 @@ class Tanh(Activation):
     array([[2., 0.]])
     """
 
-    function = staticmethod(tanh)
-    derivative = staticmethod(tanh_derivative)
+    def function(self, x: ArrayLike) -> FloatArray:
+        r"""Return :func:`tanh` of ``x``.
+
+        Parameters
+        ----------
+        x
+            Any array.
+
+        Returns
+        -------
+        numpy.ndarray
+            :math:`\tanh x`.
+        """
+        return tanh(x)
+
+    def derivative(self, x: ArrayLike) -> FloatArray:
+        r"""Return :func:`tanh_derivative` of ``x``.
+
+        Parameters
+        ----------
+        x
+            Any array.
+
+        Returns
+        -------
+        numpy.ndarray
+            :math:`1 - \tanh^2 x`.
+        """
+        return tanh_derivative(x)
 
     def _forward(self, x: FloatArray) -> tuple[FloatArray, FloatArray]:
         y = np.tanh(x)
@@ -672,8 +725,35 @@ class ReLU(Activation):
     def __init__(self, inplace: bool = False) -> None:
         self.inplace = bool(inplace)
 
-    function = staticmethod(relu)
-    derivative = staticmethod(relu_derivative)
+    def function(self, x: ArrayLike) -> FloatArray:
+        r"""Return :func:`relu` of ``x``.
+
+        Parameters
+        ----------
+        x
+            Any array.
+
+        Returns
+        -------
+        numpy.ndarray
+            :math:`\max(x, 0)`.
+        """
+        return relu(x)
+
+    def derivative(self, x: ArrayLike) -> FloatArray:
+        """Return :func:`relu_derivative` of ``x``.
+
+        Parameters
+        ----------
+        x
+            Any array.
+
+        Returns
+        -------
+        numpy.ndarray
+            1 where :math:`x > 0`, else 0.
+        """
+        return relu_derivative(x)
 
     def _forward(self, x: FloatArray) -> tuple[FloatArray, FloatArray]:
         # The derivative, 1 where x > 0 and 0 elsewhere, is all backward needs. As floats, the
@@ -775,8 +855,35 @@ class Softplus(Activation):
     array([[0.5]])
     """
 
-    function = staticmethod(softplus)
-    derivative = staticmethod(softplus_derivative)
+    def function(self, x: ArrayLike) -> FloatArray:
+        r"""Return :func:`softplus` of ``x``.
+
+        Parameters
+        ----------
+        x
+            Any array.
+
+        Returns
+        -------
+        numpy.ndarray
+            :math:`\log(1 + e^x)`.
+        """
+        return softplus(x)
+
+    def derivative(self, x: ArrayLike) -> FloatArray:
+        r"""Return :func:`softplus_derivative` of ``x``.
+
+        Parameters
+        ----------
+        x
+            Any array.
+
+        Returns
+        -------
+        numpy.ndarray
+            :math:`\sigma(x)`.
+        """
+        return softplus_derivative(x)
 
 
 class GELU(Activation):
@@ -795,8 +902,35 @@ class GELU(Activation):
     array([[0.5, 1. ]])
     """
 
-    function = staticmethod(gelu)
-    derivative = staticmethod(gelu_derivative)
+    def function(self, x: ArrayLike) -> FloatArray:
+        """Return :func:`gelu` of ``x``.
+
+        Parameters
+        ----------
+        x
+            Any array.
+
+        Returns
+        -------
+        numpy.ndarray
+            The approximate GELU of ``x``.
+        """
+        return gelu(x)
+
+    def derivative(self, x: ArrayLike) -> FloatArray:
+        """Return :func:`gelu_derivative` of ``x``.
+
+        Parameters
+        ----------
+        x
+            Any array.
+
+        Returns
+        -------
+        numpy.ndarray
+            The derivative of the approximate GELU.
+        """
+        return gelu_derivative(x)
 
 
 #: The activations by the names ``MLP(activation=...)`` accepts, name to module class (read-only).

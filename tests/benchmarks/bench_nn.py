@@ -11,8 +11,9 @@ Goals at batch 128 with 2 threads (report only at batch 1 and 1024, and with 1 t
 * no slower than PyTorch on the CPU doing the same step with the same number of threads.
 
 A report row also times the same numpy operations written inline, without modules or input
-checks: the floor for this sequence of numpy calls. Every side is timed alternately in the
-same run and the medians are compared.
+checks: the floor for this sequence of numpy calls. Every side is timed in blocks of about
+50 ms (after one untimed call), the sides alternating within each round, and a ratio is the median over rounds of the ratio within
+a round (robust to the load drifting on a shared machine); the times quoted are medians.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ LR = 0.01
 THREADS = 2
 GOAL_BATCH = 128
 REPORT_BATCHES = (1, 1024)
+ROUNDS = 25
 
 
 def _numpy_step(batch: int, rng: np.random.Generator) -> tuple[Callable[[], None], MLP]:
@@ -116,22 +118,40 @@ def _torch_step(
     return step
 
 
-def _alternating_medians(
+def _alternating_times(
     sides: dict[str, Callable[[], None]], *, rounds: int, number: int
-) -> dict[str, float]:
-    """Time each side ``number`` times per round, alternating sides, and return the medians."""
+) -> dict[str, list[float]]:
+    """Time each side ``number`` times per round, alternating sides; return seconds per call.
+
+    Entry ``r`` of every list comes from round ``r``, so the sides' times are paired: a ratio
+    taken within a round compares runs made a few milliseconds apart, under the same load.
+    """
     times: dict[str, list[float]] = {name: [] for name in sides}
     for function in sides.values():  # warm up: caches, thread pools, lazy allocations
         for _ in range(max(2, number // 4)):
             function()
+    previous_library = ""
     for _ in range(rounds):
         for name, function in sides.items():
-            pause_between_libraries(0.05 if name != "torch" else 0.2)
+            if (library := "torch" if name == "torch" else "numpy") != previous_library:
+                pause_between_libraries(0.2)  # let the other library's BLAS threads go idle
+            previous_library = library
+            function()  # untimed: every block starts from a warm cache and awake threads
             start = time.perf_counter()
             for _ in range(number):
                 function()
             times[name].append((time.perf_counter() - start) / number)
-    return {name: float(np.median(values)) for name, values in times.items()}
+    return times
+
+
+def _paired_ratio(times: dict[str, list[float]], numerator: str, denominator: str) -> float:
+    """Return the median over rounds of ``numerator``'s time divided by ``denominator``'s.
+
+    On a shared machine the load drifts over seconds; the ratio of two medians taken over the
+    whole run mixes rounds made under different loads, the median of per-round ratios does not.
+    """
+    pairs = zip(times[numerator], times[denominator], strict=True)
+    return float(np.median([a / b for a, b in pairs]))
 
 
 def _inlined_step(batch: int, model: MLP, rng: np.random.Generator) -> Callable[[], None]:
@@ -193,12 +213,13 @@ def _rows_for_batch(batch: int, threads: int, *, goals: bool) -> list[Row]:
     torch_step = _torch_step(batch, model, rng, threads)
     if torch_step is not None:
         sides["torch"] = torch_step
-    number = {1: 400, 128: 40, 1024: 6}.get(batch, 20)
-    medians = _alternating_medians(sides, rounds=15, number=number)
+    number = {1: 400, 128: 40, 1024: 6}.get(batch, 20)  # blocks of about 50 ms
+    times = _alternating_times(sides, rounds=ROUNDS, number=number)
+    medians = {name: float(np.median(values)) for name, values in times.items()}
 
     label = f"batch {batch}, f32" + ("" if threads == THREADS else f", {threads} thread")
     ours_ms = medians["ours"] * 1e3
-    ratio = medians["ours"] / medians["gemm"]
+    ratio = _paired_ratio(times, "ours", "gemm")
     rows = [
         Row(
             name=f"nn: MLP step / bare GEMMs ({label})",
@@ -211,7 +232,7 @@ def _rows_for_batch(batch: int, threads: int, *, goals: bool) -> list[Row]:
         )
     ]
     if "inlined" in medians:
-        floor = medians["inlined"] / medians["gemm"]
+        floor = _paired_ratio(times, "inlined", "gemm")
         rows.append(
             Row(
                 name=f"nn: same numpy ops inlined / bare GEMMs ({label})",
@@ -225,7 +246,7 @@ def _rows_for_batch(batch: int, threads: int, *, goals: bool) -> list[Row]:
     if "torch" not in medians:
         rows.append(Row(name, float("nan"), "x", detail="torch not installed: not measured"))
     else:
-        versus = medians["ours"] / medians["torch"]
+        versus = _paired_ratio(times, "ours", "torch")
         rows.append(
             Row(
                 name=name,

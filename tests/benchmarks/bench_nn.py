@@ -12,7 +12,8 @@ Goals at batch 128 with 2 threads (report only at batch 1 and 1024, and with 1 t
 
 A report row also times the same numpy operations written inline, without modules or input
 checks: the floor for this sequence of numpy calls. Every side is timed in blocks of about
-50 ms (after one untimed call), the sides alternating within each round, and a ratio is the median over rounds of the ratio within
+50 ms (after a few untimed calls), the sides alternating within each round in an order that
+rotates from round to round, and a ratio is the median over rounds of the ratio within
 a round (robust to the load drifting on a shared machine); the times quoted are medians.
 """
 
@@ -36,7 +37,7 @@ LR = 0.01
 THREADS = 2
 GOAL_BATCH = 128
 REPORT_BATCHES = (1, 1024)
-ROUNDS = 25
+ROUNDS = 24  # a multiple of the number of sides (3 or 4), so the rotation is balanced
 
 
 def _numpy_step(batch: int, rng: np.random.Generator) -> tuple[Callable[[], None], MLP]:
@@ -131,12 +132,17 @@ def _alternating_times(
         for _ in range(max(2, number // 4)):
             function()
     previous_library = ""
-    for _ in range(rounds):
-        for name, function in sides.items():
+    names = list(sides)
+    for round_number in range(rounds):
+        # Rotate the order, so that each side is as often the first after a pause.
+        shift = round_number % len(names)
+        for name in names[shift:] + names[:shift]:
+            function = sides[name]
             if (library := "torch" if name == "torch" else "numpy") != previous_library:
                 pause_between_libraries(0.2)  # let the other library's BLAS threads go idle
             previous_library = library
-            function()  # untimed: every block starts from a warm cache and awake threads
+            for _ in range(max(1, number // 10)):  # untimed: a warm cache and awake threads
+                function()
             start = time.perf_counter()
             for _ in range(number):
                 function()

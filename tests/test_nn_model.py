@@ -13,31 +13,18 @@ from backprop_ref._typing import Float64Array, FloatArray
 from backprop_ref.nn import (
     ACTIVATIONS,
     MLP,
-    BCEWithLogitsLoss,
     CrossEntropyLoss,
     Linear,
-    Loss,
-    MSELoss,
     ReLU,
     Sequential,
     Sigmoid,
     Tanh,
 )
+from tests.nn_cases import LOSSES, make_loss_and_target, random_mlp
 from tests.oracles import assert_model_gradients_match_differences, numeric_gradient
 
 seeds = st.integers(min_value=0, max_value=2**32 - 1)
 SMOOTH = ["sigmoid", "tanh", "softplus", "gelu"]
-LOSSES = ["mse", "bce", "ce"]
-
-
-def make_loss_and_target(
-    name: str, rng: np.random.Generator, batch: int, outputs: int
-) -> tuple[Loss, np.ndarray]:
-    if name == "mse":
-        return MSELoss(), rng.standard_normal((batch, outputs))
-    if name == "bce":
-        return BCEWithLogitsLoss(), rng.uniform(size=(batch, outputs))
-    return CrossEntropyLoss(), rng.integers(0, outputs, size=batch)
 
 
 # --- a second, independent implementation: plain numpy forward, central differences ---------
@@ -88,11 +75,7 @@ def test_mlp_and_loss_match_an_independent_implementation(
     loss_name: str, widths: list[int], batch: int, activation: str, seed: int
 ) -> None:
     rng = np.random.default_rng(seed)
-    if loss_name == "ce":
-        widths[-1] = max(widths[-1], 2)
-    model = MLP(widths, activation=activation, rng=rng)
-    for bias in model.parameters()[1::2]:
-        bias[...] = 0.1 * rng.standard_normal(bias.shape)
+    model = random_mlp(widths, activation, loss_name, rng)
     loss, target = make_loss_and_target(loss_name, rng, batch, widths[-1])
     x = rng.standard_normal((batch, widths[0]))
 

@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from backprop_ref.autodiff import Value
-from backprop_ref.nn import MLP, BCEWithLogitsLoss, CrossEntropyLoss, Loss, MSELoss
+from tests.nn_cases import LOSSES, make_loss_and_target, random_mlp
 
 Rows = list[list[Value]]
 
@@ -74,22 +74,7 @@ def grads(rows: Rows) -> list[list[float]]:
     return [[v.grad for v in row] for row in rows]
 
 
-def make_target(name: str, rng: np.random.Generator, batch: int, outputs: int) -> np.ndarray:
-    if name == "mse":
-        return rng.standard_normal((batch, outputs))
-    if name == "bce":
-        return rng.uniform(size=(batch, outputs))
-    return rng.integers(0, outputs, size=batch)
-
-
-LOSSES: dict[str, Callable[[], Loss]] = {
-    "mse": MSELoss,
-    "bce": BCEWithLogitsLoss,
-    "ce": CrossEntropyLoss,
-}
-
-
-@pytest.mark.parametrize("loss_name", sorted(LOSSES))
+@pytest.mark.parametrize("loss_name", LOSSES)
 @settings(deadline=None, max_examples=20)
 @given(
     widths=st.lists(st.integers(min_value=1, max_value=4), min_size=2, max_size=4),
@@ -101,14 +86,9 @@ def test_mlp_gradients_equal_the_scalar_engine(
     loss_name: str, widths: list[int], batch: int, activation: str, seed: int
 ) -> None:
     rng = np.random.default_rng(seed)
-    if loss_name == "ce":
-        widths[-1] = max(widths[-1], 2)
-    model = MLP(widths, activation=activation, rng=rng)
-    for bias in model.parameters()[1::2]:
-        bias[...] = 0.1 * rng.standard_normal(bias.shape)  # not just zeros
+    model = random_mlp(widths, activation, loss_name, rng)
     x = rng.standard_normal((batch, widths[0]))
-    target = make_target(loss_name, rng, batch, widths[-1])
-    loss = LOSSES[loss_name]()
+    loss, target = make_loss_and_target(loss_name, rng, batch, widths[-1])
 
     value = loss.forward(model.forward(x), target)
     dx = model.backward(loss.backward())

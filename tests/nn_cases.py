@@ -24,10 +24,11 @@ def make_loss_and_target(
 def random_mlp(widths: list[int], activation: str, loss_name: str, rng: np.random.Generator) -> MLP:
     """An MLP with random weights and random (not zero) biases, fit for ``loss_name``.
 
-    Cross-entropy needs at least two classes, so ``widths[-1]`` is raised to 2 for it.
+    Cross-entropy needs at least two classes, so the last width is raised to 2 for it; read
+    the widths actually used from ``model.sizes`` (``widths`` itself is left as it is).
     """
     if loss_name == "ce":
-        widths[-1] = max(widths[-1], 2)
+        widths = [*widths[:-1], max(widths[-1], 2)]
     model = MLP(widths, activation=activation, rng=rng)
     for bias in model.parameters()[1::2]:
         bias[...] = 0.1 * rng.standard_normal(bias.shape)

@@ -76,8 +76,8 @@ def test_mlp_and_loss_match_an_independent_implementation(
 ) -> None:
     rng = np.random.default_rng(seed)
     model = random_mlp(widths, activation, loss_name, rng)
-    loss, target = make_loss_and_target(loss_name, rng, batch, widths[-1])
-    x = rng.standard_normal((batch, widths[0]))
+    loss, target = make_loss_and_target(loss_name, rng, batch, model.sizes[-1])
+    x = rng.standard_normal((batch, model.sizes[0]))
 
     value = loss.forward(model.forward(x), target)
     dx = model.backward(loss.backward())

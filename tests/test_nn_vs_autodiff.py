@@ -87,8 +87,8 @@ def test_mlp_gradients_equal_the_scalar_engine(
 ) -> None:
     rng = np.random.default_rng(seed)
     model = random_mlp(widths, activation, loss_name, rng)
-    x = rng.standard_normal((batch, widths[0]))
-    loss, target = make_loss_and_target(loss_name, rng, batch, widths[-1])
+    x = rng.standard_normal((batch, model.sizes[0]))
+    loss, target = make_loss_and_target(loss_name, rng, batch, model.sizes[-1])
 
     value = loss.forward(model.forward(x), target)
     dx = model.backward(loss.backward())

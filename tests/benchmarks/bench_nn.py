@@ -10,8 +10,9 @@ Goals at batch 128 with 2 threads (report only at batch 1 and 1024, and with 1 t
   weight gradients and two input gradients, timed with ``out=`` into preallocated arrays;
 * no slower than PyTorch on the CPU doing the same step with the same number of threads.
 
-A report row also times the same numpy operations written inline, without modules or input
-checks: the floor for this sequence of numpy calls. Every side is timed in blocks of about
+Two report rows show where the 1.3 budget goes: the same numpy operations written inline,
+without modules or input checks (the floor for this sequence of numpy calls), and the eight
+products followed by the SGD update alone (the part of the step no implementation can skip). Every side is timed in blocks of about
 50 ms (after a few untimed calls), the sides alternating within each round in an order that
 rotates from round to round, and a ratio is the median over rounds of the ratio within
 a round (robust to the load drifting on a shared machine); the times quoted are medians.
@@ -37,7 +38,7 @@ LR = 0.01
 THREADS = 2
 GOAL_BATCH = 128
 REPORT_BATCHES = (1, 1024)
-ROUNDS = 24  # a multiple of the number of sides (3 or 4), so the rotation is balanced
+ROTATIONS = 8  # rounds per side: every side leads a round equally often
 
 
 def _numpy_step(batch: int, rng: np.random.Generator) -> tuple[Callable[[], None], MLP]:
@@ -210,17 +211,36 @@ def _inlined_step(batch: int, model: MLP, rng: np.random.Generator) -> Callable[
     return step
 
 
+def _gemm_and_update_step(batch: int, model: MLP, rng: np.random.Generator) -> Callable[[], None]:
+    """Return the eight bare products followed by the SGD update of every parameter.
+
+    Everything else in a step (bias, ReLU, loss, checks) is left out: this is the part of the
+    step that any implementation with a separate optimizer step has to do.
+    """
+    gemms = _gemm_step(batch, rng)
+    parameters = [p.copy() for p in model.parameters()]
+    gradients = [rng.standard_normal(p.shape).astype(p.dtype) for p in parameters]
+
+    def step() -> None:
+        gemms()
+        for parameter, gradient in zip(parameters, gradients, strict=True):
+            parameter -= LR * gradient
+
+    return step
+
+
 def _rows_for_batch(batch: int, threads: int, *, goals: bool) -> list[Row]:
     rng = np.random.default_rng(batch)
     ours, model = _numpy_step(batch, rng)
     sides = {"ours": ours, "gemm": _gemm_step(batch, rng)}
     if goals:
         sides["inlined"] = _inlined_step(batch, model, rng)
+        sides["gemm+update"] = _gemm_and_update_step(batch, model, rng)
     torch_step = _torch_step(batch, model, rng, threads)
     if torch_step is not None:
         sides["torch"] = torch_step
     number = {1: 400, 128: 40, 1024: 6}.get(batch, 20)  # blocks of about 50 ms
-    times = _alternating_times(sides, rounds=ROUNDS, number=number)
+    times = _alternating_times(sides, rounds=ROTATIONS * len(sides), number=number)
     medians = {name: float(np.median(values)) for name, values in times.items()}
 
     label = f"batch {batch}, f32" + ("" if threads == THREADS else f", {threads} thread")
@@ -246,6 +266,17 @@ def _rows_for_batch(batch: int, threads: int, *, goals: bool) -> list[Row]:
                 unit="x",
                 detail=f"inlined {medians['inlined'] * 1e3:.3f} ms: the floor without modules "
                 "and input checks",
+            )
+        )
+    if "gemm+update" in medians:
+        update_floor = _paired_ratio(times, "gemm+update", "gemm")
+        rows.append(
+            Row(
+                name=f"nn: GEMMs + SGD update only / bare GEMMs ({label})",
+                value=update_floor,
+                unit="x",
+                detail=f"{medians['gemm+update'] * 1e3:.3f} ms: the products and p -= lr * g, "
+                "nothing else",
             )
         )
     name = f"nn: MLP step / PyTorch ({label})"

@@ -12,10 +12,12 @@ Goals at batch 128 with 2 threads (report only at batch 1 and 1024, and with 1 t
 
 Two report rows show where the 1.3 budget goes: the same numpy operations written inline,
 without modules or input checks (the floor for this sequence of numpy calls), and the eight
-products followed by the SGD update alone (the part of the step no implementation can skip). Every side is timed in blocks of about
-50 ms (after a few untimed calls), the sides alternating within each round in an order that
-rotates from round to round, and a ratio is the median over rounds of the ratio within
-a round (robust to the load drifting on a shared machine); the times quoted are medians.
+products followed by the SGD update alone (the part of the step no implementation can skip).
+
+Every side is timed in blocks of about 50 ms (after a few untimed calls), the sides alternating
+within each round in an order that rotates from round to round, and a ratio is the median over
+rounds of the ratio within a round (robust to the load drifting on a shared machine); the times
+quoted are medians.
 """
 
 from __future__ import annotations

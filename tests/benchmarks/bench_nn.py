@@ -259,28 +259,20 @@ def _rows_for_batch(batch: int, threads: int, *, goals: bool) -> list[Row]:
             f"{threads} thread(s)",
         )
     ]
-    if "inlined" in medians:
-        floor = _paired_ratio(times, "inlined", "gemm")
-        rows.append(
-            Row(
-                name=f"nn: same numpy ops inlined / bare GEMMs ({label})",
-                value=floor,
-                unit="x",
-                detail=f"inlined {medians['inlined'] * 1e3:.3f} ms: the floor without modules "
-                "and input checks",
+    floors = {  # report rows: where the budget goes
+        "inlined": ("same numpy ops inlined", "the floor without modules and input checks"),
+        "gemm+update": ("GEMMs + SGD update only", "the products and p -= lr * g, nothing else"),
+    }
+    for side, (what, meaning) in floors.items():
+        if side in medians:
+            rows.append(
+                Row(
+                    name=f"nn: {what} / bare GEMMs ({label})",
+                    value=_paired_ratio(times, side, "gemm"),
+                    unit="x",
+                    detail=f"{side} {medians[side] * 1e3:.3f} ms: {meaning}",
+                )
             )
-        )
-    if "gemm+update" in medians:
-        update_floor = _paired_ratio(times, "gemm+update", "gemm")
-        rows.append(
-            Row(
-                name=f"nn: GEMMs + SGD update only / bare GEMMs ({label})",
-                value=update_floor,
-                unit="x",
-                detail=f"{medians['gemm+update'] * 1e3:.3f} ms: the products and p -= lr * g, "
-                "nothing else",
-            )
-        )
     name = f"nn: MLP step / PyTorch ({label})"
     if "torch" not in medians:
         rows.append(Row(name, float("nan"), "x", detail="torch not installed: not measured"))

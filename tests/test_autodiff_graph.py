@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import matplotlib
 import matplotlib.pyplot as plt
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -252,6 +253,66 @@ def test_draw_graph_uses_the_given_axes_and_labels_edges_on_request() -> None:
     assert sorted(local_texts) == sorted(["-3", "2", "1", "1"])
 
 
+def two_path_graph() -> Value:
+    """f = (a*b + c)*a: the leaf a feeds e = a*b and, skipping two columns, f."""
+    a, b, c = Value(2.0, label="a"), Value(-3.0, label="b"), Value(10.0, label="c")
+    e = a * b
+    e.label = "e"
+    d = e + c
+    d.label = "d"
+    f = d * a
+    f.label = "f"
+    return f
+
+
+def assert_edges_avoid_other_boxes(ax: Axes) -> None:
+    """No edge passes through the box of a node it does not connect (checked as drawn)."""
+    ax.figure.canvas.draw()
+    boxes = {
+        (t.get_gid() or "").removeprefix("node:"): bbox.get_window_extent()
+        for t in ax.texts
+        if (t.get_gid() or "").startswith("node:") and (bbox := t.get_bbox_patch()) is not None
+    }
+    for patch in edge_patches(ax):
+        ends = set((patch.get_gid() or "").removeprefix("edge:").split("->"))
+        path = ax.transData.transform_path(patch.get_path())
+        polygons = path.to_polygons(closed_only=False)
+        points = np.concatenate([np.asarray(polygon, dtype=float) for polygon in polygons])
+        for name, box in boxes.items():
+            if name not in ends:
+                inside = [(x, y) for x, y in points if box.contains(x, y)]
+                assert not inside, f"edge {patch.get_gid()} runs through node {name}"
+
+
+def test_long_edges_bend_around_boxes_and_their_labels_stay_apart() -> None:
+    fig, ax = plt.subplots(figsize=(7.5, 2.6))
+    draw_graph(two_path_graph(), ax=ax, show_local_grads=True)
+    assert_edges_avoid_other_boxes(ax)
+    labels = [t.get_window_extent() for t in ax.texts if t.get_gid() == "local_grad"]
+    assert len(labels) == 6
+    for i, first in enumerate(labels):
+        for second in labels[i + 1 :]:
+            assert not first.overlaps(second)
+    plt.close(fig)
+
+
+def test_arc_points_follow_matplotlibs_arc3_curve() -> None:
+    from matplotlib.patches import ConnectionStyle
+
+    from backprop_ref.autodiff.graph import _arc_points
+
+    start, end = (10.0, 50.0), (310.0, 20.0)
+    for rad in (0.2, -0.2, 0.5):
+        arc = ConnectionStyle.Arc3(rad=rad)(start, end, shrinkA=0.0, shrinkB=0.0)
+        control = np.asarray(arc.vertices, dtype=float)[1]  # the vertices: start, control, end
+        ours = _arc_points(start, end, rad, n=2)  # t = 0, 1/2, 1
+        # The middle of a quadratic Bezier curve is (start + 2 control + end) / 4.
+        expected = [(start[k] + 2 * control[k] + end[k]) / 4 for k in (0, 1)]
+        assert ours[0] == pytest.approx(start)
+        assert ours[2] == pytest.approx(end)
+        assert ours[1] == pytest.approx(expected)
+
+
 def test_draw_graph_refuses_large_graphs() -> None:
     x = Value(1.0)
     for _ in range(10):
@@ -306,10 +367,22 @@ def test_backward_steps_do_not_change_gradients() -> None:
     assert (a.grad, out.grad) == (6.0, 1.0)
 
 
+def test_backward_steps_route_edges_for_the_requested_size() -> None:
+    fig = draw_backward_steps(two_path_graph(), ncols=2, figsize=(8, 6))
+    assert tuple(fig.get_size_inches()) == (8, 6)
+    for ax in fig.axes:
+        if ax.axison or ax.texts:
+            assert_edges_avoid_other_boxes(ax)
+    plt.close(fig)
+
+
 def test_backward_steps_validate_arguments() -> None:
     a = Value(1.0)
     with pytest.raises(ValueError, match=r"ncols must be >= 1, got 0"):
         draw_backward_steps(a, ncols=0)
+    for figsize in [(8, 0), (8,), (8, math.inf), (-1, 6)]:
+        with pytest.raises(ValueError, match=r"figsize must be two positive numbers"):
+            draw_backward_steps(a, figsize=figsize)  # type: ignore[arg-type]
     x = a
     for _ in range(5):
         x = x.tanh()

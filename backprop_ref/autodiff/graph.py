@@ -26,6 +26,8 @@ Examples
 from __future__ import annotations
 
 import html
+import itertools
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -370,14 +372,18 @@ def draw_backward_steps(
     root: Value,
     *,
     ncols: int = 4,
+    figsize: tuple[float, float] | None = None,
     max_nodes: int = 40,
 ) -> Figure:
     r"""Draw the backward pass of ``root`` as small multiples: one panel per node visited.
 
     Panel ``k`` shows the graph after the backward pass has visited its first ``k`` nodes in
     reverse topological order: those nodes' gradients are final and filled in (green), the node
-    being visited is highlighted (orange), and the gradients not yet known show ``?``. Panel 1
-    is the seed, :math:`\partial\,\mathrm{root}/\partial\,\mathrm{root} = 1`.
+    being visited is highlighted (orange), and the nodes not visited yet show ``?``. (In
+    :meth:`~backprop_ref.autodiff.engine.Value.backward` such a node's ``grad`` may already
+    hold the shares of the consumers visited so far; the figure shows a gradient once the walk
+    reaches its node.) Panel 1 is the seed,
+    :math:`\partial\,\mathrm{root}/\partial\,\mathrm{root} = 1`.
 
     The gradients shown are computed here, as ``root.backward()`` would compute them from zero,
     without changing any node's ``grad``.
@@ -388,6 +394,10 @@ def draw_backward_steps(
         The output node.
     ncols
         Panels per row.
+    figsize
+        The figure's (width, height) in inches; by default about 1.5 inches per column of the
+        graph in each panel. Pass it here rather than resizing the figure afterwards: the
+        edges are routed around the boxes for the size the panels are drawn at.
     max_nodes
         Refuse graphs with more nodes than this (one panel per node).
 
@@ -401,7 +411,8 @@ def draw_backward_steps(
     TypeError
         If ``root`` is not a Value.
     ValueError
-        If ``ncols < 1`` or the graph has more than ``max_nodes`` nodes.
+        If ``ncols < 1``, ``figsize`` is not two positive numbers, or the graph has more than
+        ``max_nodes`` nodes.
 
     Examples
     --------
@@ -417,6 +428,15 @@ def draw_backward_steps(
     """
     if ncols < 1:
         raise ValueError(f"draw_backward_steps: ncols must be >= 1, got {ncols}")
+    sizes: tuple[object, ...] = () if figsize is None else tuple(figsize)
+    if figsize is not None and not (
+        len(sizes) == 2
+        and all(isinstance(v, int | float) and math.isfinite(v) and v > 0 for v in sizes)
+    ):
+        raise ValueError(
+            "draw_backward_steps: figsize must be two positive numbers (width, height) in "
+            f"inches, got {figsize!r}"
+        )
     order = topological_order(root)
     _check_size(len(order), max_nodes, "draw_backward_steps")
     index = {node: i for i, node in enumerate(order)}
@@ -435,22 +455,23 @@ def draw_backward_steps(
     rows = 1 + max(y for _, y in positions.values()) - min(y for _, y in positions.values())
     nrows = -(-len(order) // ncols)
     panel = (max(2.5, 1.5 * columns), max(1.8, 0.85 * rows + 0.8))
-    fig, axes = plt.subplots(
-        nrows, ncols, figsize=(panel[0] * ncols, panel[1] * nrows), squeeze=False
-    )
+    if figsize is None:
+        figsize = (panel[0] * ncols, panel[1] * nrows)
+    fig, axes = plt.subplots(nrows, ncols, figsize=figsize, squeeze=False)
     visit_order = order[::-1]
     for k, ax in enumerate(axes.flat):
-        if k >= len(visit_order):
-            ax.set_axis_off()
-            continue
+        ax.set_axis_off()
+        if k < len(visit_order):
+            current = visit_order[k]
+            ax.set_title(f"step {k + 1}: {_name(current, index[current])}", fontsize=9)
+    # Lay the panels out before drawing into them: edges are routed for the final panel sizes.
+    fig.tight_layout()
+    for k, ax in enumerate(axes.flat[: len(visit_order)]):
         done = set(visit_order[: k + 1])
-        current = visit_order[k]
         shown = {node: _fmt(grads[node]) if node in done else "?" for node in order}
         colors = dict.fromkeys(done, _DONE_COLOR)
-        colors[current] = _CURRENT_COLOR
+        colors[visit_order[k]] = _CURRENT_COLOR
         _draw(ax, order, positions, shown, colors, False)
-        ax.set_title(f"step {k + 1}: {_name(current, index[current])}", fontsize=9)
-    fig.tight_layout()
     return fig
 
 
@@ -525,6 +546,101 @@ def _layout(order: list[Value]) -> dict[Value, tuple[int, float]]:
     return {node: (column[node], y[node]) for node in order}
 
 
+def _box_half_size(text: str, dpi: float) -> tuple[float, float]:
+    """Return the half width and half height, in display units, of a node's box of ``text``.
+
+    An estimate from the text alone (8-point monospace, 0.3 padding), so that edges can be
+    routed before anything is drawn.
+    """
+    lines = text.split("\n")
+    points_wide = 0.6 * 8 * max(len(line) for line in lines) + 2 * 0.3 * 8
+    points_high = 1.2 * 8 * len(lines) + 2 * 0.3 * 8
+    return points_wide / 2 * dpi / 72, points_high / 2 * dpi / 72
+
+
+def _bends(
+    edges: list[tuple[Value, Value, float]],
+    positions: Mapping[Value, tuple[int, float]],
+    half_sizes: Mapping[Value, tuple[float, float]],
+    x_scale: float,
+    y_scale: float,
+) -> list[float]:
+    """Return the ``arc3`` bend of every edge: 0 between neighbouring columns, else a curve.
+
+    An edge that skips columns bends below the straight line (positive ``rad``) by 0.6/span,
+    unless bending above, or deeper (1.0/span), runs through fewer boxes or, on a tie, crosses
+    fewer other edges. This keeps long edges, and the labels at their middles, off the boxes
+    and edges in between.
+    """
+
+    def display(node: Value) -> tuple[float, float]:
+        x, y = positions[node]
+        return x * x_scale, y * y_scale
+
+    rads = []
+    for parent, node, _ in edges:
+        span = positions[node][0] - positions[parent][0]
+        if span <= 1:
+            rads.append(0.0)
+            continue
+        start, end = display(parent), display(node)
+        others = [
+            (display(o), half_sizes[o]) for o in positions if o is not parent and o is not node
+        ]
+        segments = [  # the other edges, as straight lines, except those meeting this one
+            (display(a), display(b)) for a, b, _ in edges if not {a, b} & {parent, node}
+        ]
+        # Bends of about the same depth for every span: below, above, then deeper ones.
+        candidates = [depth * side / span for depth in (0.6, 1.0) for side in (1, -1)]
+        costs = []
+        for rank, rad in enumerate(candidates):
+            points = _arc_points(start, end, rad)
+            boxes_hit = sum(_runs_through(points, centre, half) for centre, half in others)
+            crossings = sum(_crosses(points, a, b) for a, b in segments)
+            costs.append((boxes_hit, crossings, rank))
+        rads.append(candidates[min(costs)[2]])
+    return rads
+
+
+def _arc_points(
+    start: tuple[float, float], end: tuple[float, float], rad: float, n: int = 24
+) -> list[tuple[float, float]]:
+    """Return ``n + 1`` points along matplotlib's ``arc3`` curve from ``start`` to ``end``."""
+    (x0, y0), (x2, y2) = start, end
+    cx, cy = (x0 + x2) / 2 + rad * (y2 - y0), (y0 + y2) / 2 - rad * (x2 - x0)  # control point
+    points = []
+    for k in range(n + 1):
+        t = k / n
+        points.append(
+            (
+                (1 - t) ** 2 * x0 + 2 * t * (1 - t) * cx + t**2 * x2,
+                (1 - t) ** 2 * y0 + 2 * t * (1 - t) * cy + t**2 * y2,
+            )
+        )
+    return points
+
+
+def _runs_through(
+    points: list[tuple[float, float]], centre: tuple[float, float], half: tuple[float, float]
+) -> bool:
+    """Return whether any of ``points`` lies inside the box at ``centre`` with ``half`` sizes."""
+    return any(abs(x - centre[0]) < half[0] and abs(y - centre[1]) < half[1] for x, y in points)
+
+
+def _crosses(
+    points: list[tuple[float, float]], a: tuple[float, float], b: tuple[float, float]
+) -> bool:
+    """Return whether the polyline through ``points`` crosses the segment from ``a`` to ``b``."""
+
+    def side(p: tuple[float, float], q: tuple[float, float], r: tuple[float, float]) -> float:
+        return (q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0])
+
+    for p, q in itertools.pairwise(points):
+        if side(p, q, a) * side(p, q, b) < 0 and side(a, b, p) * side(a, b, q) < 0:
+            return True
+    return False
+
+
 def _mean(values: list[float], default: float) -> float:
     return sum(values) / len(values) if values else default
 
@@ -565,22 +681,22 @@ def _draw(
         for node in order
         for parent, local in zip(node.parents, node.local_grads, strict=True)
     ]
-    # An edge that skips columns bends below the straight line, so that it does not run through
-    # the boxes in between; leave room for the lowest bends.
-    bends = any(positions[node][0] - positions[parent][0] > 1 for parent, node, _ in edges)
+    # An edge that skips columns bends (see _bends), so that it does not run through the boxes
+    # in between; the limits leave room for the bends on the side they go.
     ax.set_xlim(min(xs) - 0.6, max(xs) + 0.6)
-    ax.set_ylim(min(ys) - (1.2 if bends else 0.6), max(ys) + 0.6)
     ax.set_axis_off()
-    # Display units per data unit, to place labels on the bent edges (arcs are drawn on screen).
     box = ax.get_window_extent()
-    x_scale = box.width / (max(xs) - min(xs) + 1.2)
-    y_scale = box.height / (max(ys) - min(ys) + (1.8 if bends else 1.2))
+    x_scale = box.width / (max(xs) - min(xs) + 1.2)  # display units per data unit
+    y_scale = box.height / (max(ys) - min(ys) + 1.8)  # about right: bends need room somewhere
+    half_sizes = {node: _box_half_size(boxes[node].get_text(), ax.figure.dpi) for node in order}
+    rads = _bends(edges, positions, half_sizes, x_scale, y_scale)
+    below, above = any(rad > 0 for rad in rads), any(rad < 0 for rad in rads)
+    ax.set_ylim(min(ys) - (1.2 if below else 0.6), max(ys) + (1.2 if above else 0.6))
+    y_scale = box.height / (max(ys) - min(ys) + (1.8 if below or above else 1.2) + 0.6 * above)
 
     index = {node: i for i, node in enumerate(order)}
-    for parent, node, local in edges:
+    for (parent, node, local), rad in zip(edges, rads, strict=True):
         (x0, y0), (x1, y1) = positions[parent], positions[node]
-        span = x1 - x0
-        rad = 0.0 if span <= 1 else 0.6 / span  # a bend of about the same depth for every span
         ax.add_patch(
             FancyArrowPatch(
                 (x0, y0),

@@ -165,7 +165,6 @@ class Linear(Module):
         self.grad_weight: FloatArray = np.zeros_like(self.weight)
         self.grad_bias: FloatArray | None = None if self.bias is None else np.zeros_like(self.bias)
         self._input: FloatArray | None = None  # cached by forward for backward
-        self._ones: FloatArray = np.ones(0, dtype=self.dtype)  # 1 for each row of the batch
 
     def forward(self, x: ArrayLike) -> FloatArray:
         """Return ``x @ weight + bias`` and cache ``x`` for :meth:`backward`.
@@ -262,13 +261,10 @@ class Linear(Module):
         delta = check_grad_output(grad_output, self, (x.shape[0], self.out_features), self.dtype)
         np.matmul(x.T, delta, out=self.grad_weight)
         if self.grad_bias is not None:
-            # b was broadcast over the batch in forward, so its gradient sums over the batch:
-            # the row vector of ones times delta, which BLAS computes about three times faster
-            # than np.sum(delta, axis=0) does.
-            ones = self._ones
-            if ones.shape[0] != delta.shape[0]:
-                ones = self._ones = np.ones(delta.shape[0], dtype=self.dtype)
-            np.matmul(ones, delta, out=self.grad_bias)
+            # b was broadcast over the batch in forward, so its gradient sums over the batch.
+            # (As the BLAS product of a row of ones with delta it is faster on its own, but
+            # slower inside a training step: it wakes the BLAS threads once more per layer.)
+            np.sum(delta, axis=0, out=self.grad_bias)
         return delta
 
     def named_parameters(self) -> list[tuple[str, FloatArray]]:

@@ -11,13 +11,16 @@ The public API at a glance, one module per concept:
 - :mod:`backprop_ref.optim`: SGD, Adagrad, RMSprop, Adam and AdamW, as ``torch.optim`` defines
   them, and learning-rate schedules.
 - :mod:`backprop_ref.datasets`: small generated 2-D data sets (moons, spirals).
+
+The most used names are importable from here too. Where two modules define the same name, this
+level holds one of them: ``gradient`` and ``derivative`` are the finite-difference ones of
+``calculus`` (the forward-mode ones stay in ``forward_mode``), and ``MLP`` is the vectorized
+``nn.MLP`` (the scalar one, with its ``Neuron`` and ``Layer``, stays in ``autodiff``).
 """
 
 from __future__ import annotations
 
 from backprop_ref.autodiff import (
-    Layer,
-    Neuron,
     Trace,
     TraceRow,
     Value,
@@ -91,14 +94,12 @@ __all__ = [
     "GradientCheckError",
     "GradientCheckReport",
     "LRScheduler",
-    "Layer",
     "LeakyReLU",
     "Linear",
     "LinearLR",
     "Loss",
     "MSELoss",
     "Module",
-    "Neuron",
     "Optimizer",
     "RMSprop",
     "ReLU",

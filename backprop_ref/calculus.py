@@ -210,7 +210,9 @@ def partial_derivative(
     ------
     IndexError
         If ``i`` is out of range for ``x``.
-    TypeError, ValueError
+    TypeError
+        As in :func:`derivative`.
+    ValueError
         As in :func:`derivative`; also if ``x`` holds non-finite values.
 
     Examples
@@ -258,7 +260,9 @@ def gradient(
 
     Raises
     ------
-    TypeError, ValueError
+    TypeError
+        As in :func:`partial_derivative`.
+    ValueError
         As in :func:`partial_derivative`.
 
     Examples
@@ -363,7 +367,9 @@ def jacobian(
 
     Raises
     ------
-    TypeError, ValueError
+    TypeError
+        As in :func:`partial_derivative`.
+    ValueError
         As in :func:`partial_derivative`; also if ``f`` returns non-finite values or arrays
         whose shape changes with the input.
 

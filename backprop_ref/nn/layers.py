@@ -239,8 +239,12 @@ class Linear(Module):
 
         Raises
         ------
-        RuntimeError, ValueError, TypeError
-            As in :meth:`backward`.
+        RuntimeError
+            If :meth:`forward` has not been called.
+        ValueError
+            If ``grad_output`` does not have the shape of the last output.
+        TypeError
+            If ``grad_output`` does not have the layer's dtype.
 
         Examples
         --------

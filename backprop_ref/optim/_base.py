@@ -408,8 +408,11 @@ class Optimizer(metaclass=ABCMeta):
 
         Raises
         ------
-        TypeError, ValueError
-            If ``grads`` does not match ``params`` (see ``check_grads``).
+        TypeError
+            If a gradient is not a numpy array.
+        ValueError
+            If ``grads`` does not have one array per parameter, each of its parameter's shape
+            and dtype (see ``check_grads``).
         FloatingPointError
             If a gradient contains NaN or infinity. Nothing has been changed in that case.
 

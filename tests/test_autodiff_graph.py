@@ -293,7 +293,25 @@ def test_long_edges_bend_around_boxes_and_their_labels_stay_apart() -> None:
     for i, first in enumerate(labels):
         for second in labels[i + 1 :]:
             assert not first.overlaps(second)
+    # Each label sits on its edge (labels are added in the order of the edges), bent or not.
+    for patch, label in zip(edge_patches(ax), labels, strict=True):
+        path = ax.transData.transform_path(patch.get_path())
+        points = np.concatenate(
+            [np.asarray(polygon, dtype=float) for polygon in path.to_polygons(closed_only=False)]
+        )
+        centre = np.array([(label.x0 + label.x1) / 2, (label.y0 + label.y1) / 2])
+        assert distance_to_polyline(centre, points) < 2.0, patch.get_gid()
     plt.close(fig)
+
+
+def distance_to_polyline(point: np.ndarray, points: np.ndarray) -> float:
+    """The shortest distance from ``point`` to the line segments joining ``points``."""
+    starts, ends = points[:-1], points[1:]
+    along = ends - starts
+    lengths = np.maximum((along**2).sum(axis=1), 1e-12)
+    t = np.clip(((point - starts) * along).sum(axis=1) / lengths, 0.0, 1.0)
+    nearest = starts + t[:, None] * along
+    return float(np.sqrt(((nearest - point) ** 2).sum(axis=1)).min())
 
 
 def test_arc_points_follow_matplotlibs_arc3_curve() -> None:

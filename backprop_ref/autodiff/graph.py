@@ -42,6 +42,10 @@ if TYPE_CHECKING:
 
 __all__ = ["Trace", "TraceRow", "draw_backward_steps", "draw_graph", "to_dot", "trace"]
 
+# A node's box: its font size in points and its padding in units of the font size; edges are
+# routed around boxes of this size (_box_half_size) before anything is drawn.
+_BOX_FONTSIZE = 8
+_BOX_PAD = 0.3
 # Box colours of the drawings: leaves (inputs, parameters, constants), results of operations,
 # and, in the backward steps, nodes whose gradient is final and the node being visited.
 _LEAF_COLOR = "#dbe9f6"
@@ -428,15 +432,15 @@ def draw_backward_steps(
     """
     if ncols < 1:
         raise ValueError(f"draw_backward_steps: ncols must be >= 1, got {ncols}")
-    sizes: tuple[object, ...] = () if figsize is None else tuple(figsize)
-    if figsize is not None and not (
-        len(sizes) == 2
-        and all(isinstance(v, int | float) and math.isfinite(v) and v > 0 for v in sizes)
-    ):
-        raise ValueError(
-            "draw_backward_steps: figsize must be two positive numbers (width, height) in "
-            f"inches, got {figsize!r}"
-        )
+    if figsize is not None:
+        sizes: tuple[object, ...] = tuple(figsize)
+        if len(sizes) != 2 or not all(
+            isinstance(v, int | float) and math.isfinite(v) and v > 0 for v in sizes
+        ):
+            raise ValueError(
+                "draw_backward_steps: figsize must be two positive numbers (width, height) in "
+                f"inches, got {figsize!r}"
+            )
     order = topological_order(root)
     _check_size(len(order), max_nodes, "draw_backward_steps")
     index = {node: i for i, node in enumerate(order)}
@@ -549,12 +553,13 @@ def _layout(order: list[Value]) -> dict[Value, tuple[int, float]]:
 def _box_half_size(text: str, dpi: float) -> tuple[float, float]:
     """Return the half width and half height, in display units, of a node's box of ``text``.
 
-    An estimate from the text alone (8-point monospace, 0.3 padding), so that edges can be
-    routed before anything is drawn.
+    An estimate from the text alone (monospace characters about 0.6 of the font size wide, lines
+    1.2 of it high), so that edges can be routed before anything is drawn.
     """
     lines = text.split("\n")
-    points_wide = 0.6 * 8 * max(len(line) for line in lines) + 2 * 0.3 * 8
-    points_high = 1.2 * 8 * len(lines) + 2 * 0.3 * 8
+    padding = 2 * _BOX_PAD * _BOX_FONTSIZE
+    points_wide = 0.6 * _BOX_FONTSIZE * max(len(line) for line in lines) + padding
+    points_high = 1.2 * _BOX_FONTSIZE * len(lines) + padding
     return points_wide / 2 * dpi / 72, points_high / 2 * dpi / 72
 
 
@@ -664,11 +669,11 @@ def _draw(
             _box_text(node, i, grads[node]),
             ha="center",
             va="center",
-            fontsize=8,
+            fontsize=_BOX_FONTSIZE,
             family="monospace",
             gid=f"node:{i}",
             bbox={
-                "boxstyle": "round,pad=0.3",
+                "boxstyle": f"round,pad={_BOX_PAD}",
                 "facecolor": colors.get(node, default),
                 "edgecolor": "#555555",
             },
@@ -691,8 +696,9 @@ def _draw(
     half_sizes = {node: _box_half_size(boxes[node].get_text(), ax.figure.dpi) for node in order}
     rads = _bends(edges, positions, half_sizes, x_scale, y_scale)
     below, above = any(rad > 0 for rad in rads), any(rad < 0 for rad in rads)
-    ax.set_ylim(min(ys) - (1.2 if below else 0.6), max(ys) + (1.2 if above else 0.6))
-    y_scale = box.height / (max(ys) - min(ys) + (1.8 if below or above else 1.2) + 0.6 * above)
+    bottom, top = min(ys) - (1.2 if below else 0.6), max(ys) + (1.2 if above else 0.6)
+    ax.set_ylim(bottom, top)
+    y_scale = box.height / (top - bottom)  # exact now, to place labels on the bent edges
 
     index = {node: i for i, node in enumerate(order)}
     for (parent, node, local), rad in zip(edges, rads, strict=True):

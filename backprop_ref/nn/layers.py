@@ -240,11 +240,11 @@ class Linear(Module):
         Raises
         ------
         RuntimeError
-            If :meth:`forward` has not been called.
+            As in :meth:`backward`.
         ValueError
-            If ``grad_output`` does not have the shape of the last output.
+            As in :meth:`backward`.
         TypeError
-            If ``grad_output`` does not have the layer's dtype.
+            As in :meth:`backward`.
 
         Examples
         --------

@@ -51,6 +51,7 @@ extensions = [
     "sphinx_exercise",
     "sphinx_sitemap",
     "notebook_download",
+    "package_code",
     "page_metadata",
 ]
 exclude_patterns = ["_build", "_ext", "_inventories", "Thumbs.db", ".DS_Store", "README.md"]

@@ -1,11 +1,5 @@
 """Type aliases shared by the package, declared once.
 
->>> import numpy as np
->>> def double(x: FloatArray) -> FloatArray:
-...     return 2 * x
->>> double(np.array([1.0, 2.0]))
-array([2., 4.])
-
 Files to copy: ``backprop_ref/_typing.py``.
 """
 

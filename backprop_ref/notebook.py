@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import importlib
 import math
-from collections.abc import Iterable, MutableMapping, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, SupportsFloat
 
 __all__ = [
@@ -57,7 +57,7 @@ class Markdown:
 
     Parameters
     ----------
-    data : str
+    data
         The markdown source.
 
     Examples
@@ -85,16 +85,16 @@ def glue(name: str, value: object, display: bool = True) -> None:
     With MyST-NB installed (the site build) this is ``myst_nb.glue``, which the
     ``{glue:text}`` roles of the page read. Without it (a downloaded notebook in plain Jupyter)
     the value is displayed when ``display`` is true, with ``IPython.display.display`` (or
-    :func:`print` outside IPython), and nothing happens otherwise.
+    ``print`` outside IPython), and nothing happens otherwise.
 
     Parameters
     ----------
-    name : str
+    name
         The key the page's glue roles and directives refer to.
-    value : object
+    value
         What to store: a number, a string, a :class:`Markdown`, a figure.
-    display : bool, default True
-        Whether to show the value in the cell's output as well.
+    display
+        Whether to show the value in the cell's output as well (default ``True``).
 
     Examples
     --------
@@ -126,9 +126,9 @@ def glue_number(name: str, value: SupportsFloat) -> None:
 
     Parameters
     ----------
-    name : str
+    name
         The key the page's glue roles refer to.
-    value : SupportsFloat
+    value
         A Python or numpy number (a float32 or a 0-d array included).
 
     Examples
@@ -146,12 +146,12 @@ def markdown_table(
 
     Parameters
     ----------
-    header : sequence
+    header
         The column titles.
-    rows : iterable of sequences
+    rows
         The cells, row by row; each cell is written with :class:`str`.
-    left : int, default 1
-        How many columns, from the first, are left-aligned (text); the others are
+    left
+        How many columns, from the first, are left-aligned (text; default 1); the others are
         right-aligned (numbers). ``len(header)`` left-aligns them all, 0 none.
 
     Returns
@@ -178,10 +178,10 @@ def sci(value: SupportsFloat, digits: int = 1) -> Markdown:
 
     Parameters
     ----------
-    value : SupportsFloat
+    value
         The number; ``nan`` and infinities are written as they are.
-    digits : int, default 1
-        Digits of the mantissa after the decimal point.
+    digits
+        Digits of the mantissa after the decimal point (default 1).
 
     Returns
     -------
@@ -205,10 +205,10 @@ def fmt(value: SupportsFloat, digits: int = 4) -> str:
 
     Parameters
     ----------
-    value : SupportsFloat
+    value
         The number (a numpy scalar included).
-    digits : int, default 4
-        Digits after the decimal point.
+    digits
+        Digits after the decimal point (default 4).
 
     Returns
     -------
@@ -223,14 +223,14 @@ def fmt(value: SupportsFloat, digits: int = 4) -> str:
     return f"{float(value) + 0.0:.{digits}f}"
 
 
-def use_style(rc: MutableMapping[str, Any] | None = None) -> None:
-    """Apply the site's figure style (:data:`STYLE`) to matplotlib, or to the mapping ``rc``.
+def use_style(rc: dict[str, Any] | None = None) -> None:
+    """Apply the site's figure style (:data:`STYLE`) to matplotlib, or to the dictionary ``rc``.
 
     Parameters
     ----------
-    rc : MutableMapping, optional
-        Where to write the settings; by default ``matplotlib.rcParams`` (matplotlib is the
-        ``[plot]`` extra and is imported only here).
+    rc
+        Where to write the settings; ``None`` (the default) means ``matplotlib.rcParams``
+        (matplotlib is the ``[plot]`` extra and is imported only here).
 
     Examples
     --------

@@ -1,8 +1,8 @@
 """Every task a developer runs, as nox sessions: ``nox -l`` lists them.
 
-Bare ``nox`` runs tests, lint, typecheck and docs. Tool versions come from one declaration in
-``pyproject.toml`` (dependency groups) and are pinned by ``.ci/constraints.txt``, which
-``nox -s lock`` refreshes.
+Bare ``nox`` runs tests, lint, typecheck, docs and notebooks. Tool versions come from one
+declaration in ``pyproject.toml`` (dependency groups) and are pinned by ``.ci/constraints.txt``,
+which ``nox -s lock`` refreshes.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import nox
 
 nox.needs_version = ">=2025.2.9"
 nox.options.default_venv_backend = "uv|virtualenv"
-nox.options.sessions = ["tests", "lint", "typecheck", "docs"]
+nox.options.sessions = ["tests", "lint", "typecheck", "docs", "notebooks"]
 nox.options.reuse_venv = "yes"
 
 ROOT = Path(__file__).parent
@@ -69,6 +69,20 @@ def docs(session: nox.Session) -> None:
         shutil.rmtree(BUILD, ignore_errors=True)
     session.run("sphinx-build", *SPHINX_ARGS)
     session.log(f"open {BUILD / 'html' / 'index.html'}")
+
+
+@nox.session
+def notebooks(session: nox.Session) -> None:
+    """Run every notebook the site offers for download, without the docs toolchain.
+
+    Installs what a reader installs (the package with its ``[plot]`` extra, scikit-learn, a
+    Jupyter kernel) and no Sphinx or MyST-NB (the script fails if either is importable), then
+    executes each ``.ipynb`` of the last ``nox -s docs`` build top to bottom in a fresh kernel.
+    Extra args go to docs/_tools/run_notebooks.py.
+    """
+    requirements = nox.project.dependency_groups(PYPROJECT, "notebooks")
+    session.install("-c", str(CONSTRAINTS), "-e", f"{ROOT}[plot]", *requirements)
+    session.run("python", str(DOCS / "_tools" / "run_notebooks.py"), *session.posargs)
 
 
 @nox.session(default=False)

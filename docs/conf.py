@@ -53,6 +53,7 @@ extensions = [
     "notebook_download",
     "package_code",
     "page_metadata",
+    "explorable_figures",  # serves plotly.js to the pages with explorable figures
 ]
 exclude_patterns = ["_build", "_ext", "_inventories", "Thumbs.db", ".DS_Store", "README.md"]
 nitpicky = True
@@ -72,7 +73,14 @@ nb_render_markdown_format = "gfm"  # tables printed by cells render as tables
 
 # What the pages' outputs depend on besides their own code: the package and the libraries that
 # compute and draw the results.
-_FINGERPRINT_DISTRIBUTIONS = ("numpy", "matplotlib", "scikit-learn", "myst-nb", "ipykernel")
+_FINGERPRINT_DISTRIBUTIONS = (
+    "numpy",
+    "matplotlib",
+    "plotly",
+    "scikit-learn",
+    "myst-nb",
+    "ipykernel",
+)
 
 
 def _package_fingerprint() -> str:

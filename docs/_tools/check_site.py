@@ -18,7 +18,10 @@ when
   counts as none); an inline SVG figure in a cell output or figure has no size or no accessible
   name (``aria-label``, ``aria-labelledby``, ``<title>``, or a figure caption);
 * a notebook page (one with MyST-NB ``div.cell`` cells) lacks the copy button on a code cell, or
-  the ``.ipynb`` download in the download menu, or that download is not a notebook.
+  the ``.ipynb`` download in the download menu, or that download is not a notebook;
+* an explorable figure (``backprop_ref.explorable``) does not show, for every move of its
+  controls by keyboard or mouse, the state computed at build time, or a 3-D scene does not turn
+  when dragged (``check_explorables.py``; a screenshot of each figure after the moves is saved).
 
 It then searches the site (``search.html?q=...``) and fails when the search finds nothing. A
 full-page screenshot of every page goes to ``<build>/../screenshots/<page>.png``. One line per page
@@ -47,6 +50,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote_plus, urljoin, urlsplit
+
+from check_explorables import check_explorables
 
 if TYPE_CHECKING:
     from playwright.sync_api import (
@@ -83,6 +88,8 @@ IDLE_TIMEOUT = 10_000
 #: The network counts as idle when no request has been in flight for this long (seconds).
 QUIET_SECONDS = 0.2
 SEARCH_TIMEOUT = 20_000
+#: A full-page screenshot of the API reference (about 100,000 px tall) takes 20 s or more.
+SCREENSHOT_TIMEOUT = 120_000
 
 # Waits until MathJax (if the page loads it) has typeset the page, then for images and fonts.
 # The page defines a ``window.MathJax`` configuration object before MathJax itself loads; MathJax
@@ -303,12 +310,15 @@ class PageResult:
         How many requests the page made.
     seconds : float
         How long the check of this page took.
+    notes : list of str
+        What was checked besides the defaults (the explorable figures driven).
     """
 
     name: str
     problems: list[str] = field(default_factory=list)
     requests: int = 0
     seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
 
     def add(self, problem: str) -> None:
         """Record a problem once.
@@ -468,6 +478,8 @@ class SiteChecker:
             mathjax = page.evaluate(SETTLE_JS, [MATHJAX_START_TIMEOUT, MATHJAX_TIMEOUT])
             if mathjax in {"not started", "timeout"}:
                 result.add(f"MathJax {mathjax}: math was never typeset")
+            if page.locator("div.bp-explorable").count():
+                result.notes += check_explorables(page, self.screenshots / shot, result.add)
             if extra is not None:
                 extra(page, result)
             # Requests made by scripts after the load event (fonts, fetches) must finish too.
@@ -479,7 +491,9 @@ class SiteChecker:
                 self._check_notebook_download(page, found["ipynb"], result)
             target = self.screenshots / shot
             target.parent.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=target, full_page=True, animations="disabled")
+            page.screenshot(
+                path=target, full_page=True, animations="disabled", timeout=SCREENSHOT_TIMEOUT
+            )
         except PlaywrightError as error:
             result.add(f"page could not be checked: {error.message.splitlines()[0]}")
         finally:
@@ -624,6 +638,8 @@ def run(
             print(f"{status}  {result.name}  ({result.requests} requests, {result.seconds:.1f} s)")
             for problem in result.problems:
                 print(f"        - {problem}")
+            for note in result.notes:
+                print(f"        {note}")
         browser.close()
     failed = [result.name for result in results if result.problems]
     elapsed = time.perf_counter() - start

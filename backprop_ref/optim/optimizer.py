@@ -84,8 +84,9 @@ def _check_params(params: Iterable[FloatArray], owner: str) -> list[FloatArray]:
         raise ValueError(f"{owner}: params must contain at least one array, got none")
     for index, param in enumerate(arrays):
         if not isinstance(param, np.ndarray):
-            kind = type(param).__name__
-            raise TypeError(f"{owner}: params[{index}] must be a numpy array, got {kind}")
+            raise TypeError(
+                f"{owner}: params[{index}] must be a numpy array, got {type(param).__name__}"
+            )
         check_float_dtype(f"params[{index}]", param.dtype, owner=owner)
         if not param.flags.writeable:
             raise ValueError(f"{owner}: params[{index}] must be writeable, got a read-only array")

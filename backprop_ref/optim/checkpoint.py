@@ -35,7 +35,7 @@ __all__ = ["Hyperparameters", "StateDict", "flatten", "read_arrays", "read_heade
 #: The keyword arguments of an optimizer's constructor (all but ``params``) by name.
 Hyperparameters: TypeAlias = dict[str, float | bool | tuple[float, ...]]
 
-#: The flat dict of a checkpoint: numpy arrays and plain numbers.
+#: The flat dict of a checkpoint, of numpy arrays and plain numbers.
 StateDict: TypeAlias = dict[str, FloatArray | float | int | bool]
 
 _KIND_NAMES = {"b": "a bool", "iu": "an integer", "iuf": "a number"}

@@ -9,7 +9,9 @@ to compare against torch.optim itself.
 
 from __future__ import annotations
 
+import inspect
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -316,6 +318,16 @@ def test_random_gradient_sequences_match_reference(data: st.DataObject, case: Ca
 def test_defaults_match_pytorch(name: str) -> None:
     opt: Optimizer = getattr(optim, name)([np.zeros(2)])
     assert opt.hyperparameters == DEFAULTS[name]
+
+
+@pytest.mark.parametrize("cls", [Optimizer, SGD, Adagrad, RMSprop, Adam, AdamW])
+def test_docstring_documents_every_parameter_once(cls: type[Optimizer]) -> None:
+    # The shared entries are spliced in at import: none may be left as a placeholder.
+    doc = cls.__doc__ or ""
+    assert not re.search(r"^\s*\{\w*\s*\}\s*$", doc, re.MULTILINE)
+    for name in inspect.signature(cls).parameters:
+        assert len(re.findall(rf"^    {name}$", doc, re.MULTILINE)) == 1, name
+    assert doc.count("\n    Raises\n") == (cls is not Optimizer)
 
 
 def test_sgd_first_momentum_buffer_is_the_gradient_undampened() -> None:

@@ -9,7 +9,9 @@ to compare against torch.optim itself.
 
 from __future__ import annotations
 
+import inspect
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -316,6 +318,16 @@ def test_random_gradient_sequences_match_reference(data: st.DataObject, case: Ca
 def test_defaults_match_pytorch(name: str) -> None:
     opt: Optimizer = getattr(optim, name)([np.zeros(2)])
     assert opt.hyperparameters == DEFAULTS[name]
+
+
+@pytest.mark.parametrize("cls", [Optimizer, SGD, Adagrad, RMSprop, Adam, AdamW])
+def test_docstring_documents_every_parameter_once(cls: type[Optimizer]) -> None:
+    # The shared entries are spliced in at import: none may be left as a placeholder.
+    doc = cls.__doc__ or ""
+    assert not re.search(r"^\s*\{\w*\s*\}\s*$", doc, re.MULTILINE)
+    for name in inspect.signature(cls).parameters:
+        assert len(re.findall(rf"^    {name}$", doc, re.MULTILINE)) == 1, name
+    assert doc.count("\n    Raises\n") == (cls is not Optimizer)
 
 
 def test_sgd_first_momentum_buffer_is_the_gradient_undampened() -> None:
@@ -652,7 +664,7 @@ NEGATIVE = [
 
 @pytest.mark.parametrize(("cls", "name"), NEGATIVE)
 def test_negative_hyperparameters_are_refused(cls: Callable[..., Optimizer], name: str) -> None:
-    with pytest.raises(ValueError, match=rf"^{name} must be >= 0, got -0.5$"):
+    with pytest.raises(ValueError, match=rf"^{cls.__name__}: {name} must be >= 0, got -0.5$"):
         cls([np.zeros(2)], **{name: -0.5})
 
 
@@ -661,7 +673,7 @@ def test_negative_hyperparameters_are_refused(cls: Callable[..., Optimizer], nam
 def test_non_finite_hyperparameters_are_refused(
     cls: Callable[..., Optimizer], name: str, value: float
 ) -> None:
-    with pytest.raises(ValueError, match=rf"^{name} must be finite, got {value}$"):
+    with pytest.raises(ValueError, match=rf"^{cls.__name__}: {name} must be finite, got {value}$"):
         cls([np.zeros(2)], **{name: value})
 
 
@@ -688,12 +700,17 @@ BAD_HYPERPARAMETERS = [
         "nesterov=True requires momentum > 0 and dampening == 0, got momentum=0.9 and "
         "dampening=0.1",
     ),
-    (SGD, {"lr": True}, TypeError, "lr must be a real number, got True"),
-    (Adam, {"eps": "1e-8"}, TypeError, "eps must be a real number, got '1e-8'"),
-    (SGD, {"nesterov": 1}, TypeError, "nesterov must be True or False, got 1"),
-    (RMSprop, {"centered": "yes"}, TypeError, "centered must be True or False, got 'yes'"),
-    (Adam, {"amsgrad": None}, TypeError, "amsgrad must be True or False, got None"),
-    (Adagrad, {"maximize": 0}, TypeError, "maximize must be True or False, got 0"),
+    (SGD, {"lr": True}, TypeError, "SGD: lr must be a real number, got bool True"),
+    (Adam, {"eps": "1e-8"}, TypeError, "Adam: eps must be a real number, got str '1e-8'"),
+    (SGD, {"nesterov": 1}, TypeError, "SGD: nesterov must be True or False, got int 1"),
+    (
+        RMSprop,
+        {"centered": "yes"},
+        TypeError,
+        "RMSprop: centered must be True or False, got str 'yes'",
+    ),
+    (Adam, {"amsgrad": None}, TypeError, "Adam: amsgrad must be True or False, got NoneType None"),
+    (Adagrad, {"maximize": 0}, TypeError, "Adagrad: maximize must be True or False, got int 0"),
 ]
 
 
@@ -714,19 +731,23 @@ def test_zero_is_accepted_where_torch_accepts_it() -> None:
 
 def test_lr_setter_validates_and_keeps_the_old_value_on_error() -> None:
     opt = Adam([np.zeros(2)], lr=0.1)
-    with pytest.raises(ValueError, match=r"^lr must be >= 0, got -0.001$"):
+    with pytest.raises(ValueError, match=r"^Adam: lr must be >= 0, got -0.001$"):
         opt.lr = -0.001
-    with pytest.raises(ValueError, match=r"^lr must be finite, got nan$"):
+    with pytest.raises(ValueError, match=r"^Adam: lr must be finite, got nan$"):
         opt.lr = math.nan
     assert opt.lr == 0.1
 
 
 BAD_PARAMS: list[tuple[Any, type[Exception], str]] = [
-    ([], ValueError, "params must contain at least one array, got an empty sequence"),
+    ([], ValueError, "params must contain at least one array, got none"),
     (np.zeros(3), TypeError, "params must be a sequence of arrays, got a single array"),
     ([np.zeros(2), [1.0, 2.0]], TypeError, r"params\[1\] must be a numpy array, got list"),
-    ([np.zeros(2), np.arange(3)], TypeError, r"params\[1\] must have a floating dtype, got int"),
-    ([np.zeros(2, dtype=complex)], TypeError, r"params\[0\] must have a floating dtype"),
+    ([np.zeros(2), np.arange(3)], TypeError, r"params\[1\] must be float32 or float64, got int64"),
+    (
+        [np.zeros(2, dtype=complex)],
+        TypeError,
+        r"params\[0\] must be float32 or float64, got complex128",
+    ),
 ]
 
 
@@ -752,17 +773,25 @@ def bad_grads(params: list[FloatArray]) -> list[tuple[list[Any], type[Exception]
     return [
         (ok[:1], ValueError, r"expected 2 gradients \(one per parameter\), got 1"),
         ([*ok, ok[0]], ValueError, r"expected 2 gradients \(one per parameter\), got 3"),
-        ([ok[0], np.ones(4)], ValueError, r"grads\[1\] must have shape \(2, 3\) .* got \(4,\)"),
+        ([ok[0], np.ones(4)], ValueError, r"grads\[1\] must have shape \(2, 3\), got \(4,\)"),
         (
             [ok[0], np.ones((2, 3), dtype=np.float32)],
-            ValueError,
-            r"grads\[1\] must have dtype float64 like params\[1\], got float32",
+            TypeError,
+            r"grads\[1\] must have dtype float64, got float32",
         ),
-        ([ok[0], ok[1].tolist()], TypeError, r"grads\[1\] must be a numpy array, got list"),
+        (
+            [ok[0], [[1, 2, 3], [4, 5, 6]]],
+            TypeError,
+            r"grads\[1\] must have dtype float64, got int",
+        ),
         ([ok[0], params[1]], ValueError, r"grads\[1\] shares memory with params\[1\]"),
-        ([ok[0], np.full((2, 3), np.nan)], FloatingPointError, r"grads\[1\] contains NaN"),
-        ([ok[0], np.full((2, 3), np.inf)], FloatingPointError, r"grads\[1\] contains NaN"),
-        ([np.array([1.0, -np.inf]), ok[1]], FloatingPointError, r"grads\[0\] contains NaN"),
+        (
+            [ok[0], np.full((2, 3), np.nan)],
+            FloatingPointError,
+            r"grads\[1\] must be finite, got 6 ",
+        ),
+        ([ok[0], np.full((2, 3), np.inf)], FloatingPointError, r"the first inf at index \(0, 0\)"),
+        ([np.array([1.0, -np.inf]), ok[1]], FloatingPointError, r"grads\[0\] must be finite"),
     ]
 
 
@@ -786,7 +815,7 @@ def test_a_failed_step_changes_nothing(case: Case) -> None:
 @settings(max_examples=200, deadline=None)
 @given(
     grad=hnp.arrays(
-        dtype=st.sampled_from([np.float16, np.float32, np.float64]),
+        dtype=st.sampled_from([np.float32, np.float64]),
         shape=hnp.array_shapes(min_dims=0, max_dims=2, max_side=4),
     )
 )
@@ -798,6 +827,6 @@ def test_a_step_is_refused_exactly_when_a_gradient_entry_is_not_finite(grad: Flo
         opt.step([grad])
         assert opt.step_count == 1
     else:
-        with pytest.raises(FloatingPointError, match=r"grads\[0\] contains NaN or infinity"):
+        with pytest.raises(FloatingPointError, match=r"grads\[0\] must be finite"):
             opt.step([grad])
         assert opt.step_count == 0

@@ -138,20 +138,20 @@ def test_scheduler_accepts_any_function_and_refuses_a_bad_rate() -> None:
 
 BAD_SCHEDULES: list[tuple[Any, type[Exception], str]] = [
     (lambda: StepLR(-0.1, 1), ValueError, "lr must be >= 0, got -0.1"),
-    (lambda: StepLR(0.1, 0), ValueError, "step_size must be >= 1, got 0"),
+    (lambda: StepLR(0.1, 0), ValueError, "step_size must be an int >= 1, got 0"),
     (
         lambda: StepLR(0.1, 2.5),  # type: ignore[arg-type]
         TypeError,
-        "step_size must be an integer, got 2.5",
+        "step_size must be an int, got float 2.5",
     ),
     (lambda: StepLR(0.1, 1, gamma=-1.0), ValueError, "gamma must be >= 0, got -1.0"),
     (lambda: ExponentialLR(0.1, math.nan), ValueError, "gamma must be finite, got nan"),
-    (lambda: CosineAnnealingLR(0.1, 0), ValueError, "t_max must be >= 1, got 0"),
+    (lambda: CosineAnnealingLR(0.1, 0), ValueError, "t_max must be an int >= 1, got 0"),
     (lambda: CosineAnnealingLR(0.1, 10, -1.0), ValueError, "eta_min must be >= 0"),
     (lambda: LinearLR(0.1, start_factor=0.0), ValueError, r"start_factor must be in \(0, 1\]"),
     (lambda: LinearLR(0.1, start_factor=1.5), ValueError, r"start_factor must be in \(0, 1\]"),
     (lambda: LinearLR(0.1, end_factor=1.5), ValueError, r"end_factor must be in \[0, 1\]"),
-    (lambda: LinearLR(0.1, total_iters=0), ValueError, "total_iters must be >= 1, got 0"),
+    (lambda: LinearLR(0.1, total_iters=0), ValueError, "total_iters must be an int >= 1, got 0"),
     (lambda: SequentialLR([], []), ValueError, "schedules must contain at least one"),
     (
         lambda: SequentialLR([0.1], []),  # type: ignore[list-item]
@@ -166,14 +166,18 @@ BAD_SCHEDULES: list[tuple[Any, type[Exception], str]] = [
     (
         lambda: SequentialLR([StepLR(0.1, 1)] * 3, [5, 5]),
         ValueError,
-        r"milestones\[1\] must be >= 6, got 5",
+        r"milestones\[1\] must be an int >= 6, got 5",
     ),
-    (lambda: SequentialLR([StepLR(0.1, 1)] * 2, [0]), ValueError, r"milestones\[0\] must be >= 1"),
-    (lambda: StepLR(0.1, 1)(-1), ValueError, "step must be >= 0, got -1"),
+    (
+        lambda: SequentialLR([StepLR(0.1, 1)] * 2, [0]),
+        ValueError,
+        r"milestones\[0\] must be an int >= 1",
+    ),
+    (lambda: StepLR(0.1, 1)(-1), ValueError, "step must be an int >= 0, got -1"),
     (
         lambda: ExponentialLR(0.1, 0.5)(1.5),  # type: ignore[arg-type]
         TypeError,
-        "step must be an integer, got 1.5",
+        "step must be an int, got float 1.5",
     ),
     (
         lambda: LRScheduler(SGD([np.zeros(1)]), 0.1),  # type: ignore[arg-type]

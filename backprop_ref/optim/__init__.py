@@ -1,6 +1,7 @@
 r"""Optimizers that update numpy arrays in place, step for step identical to ``torch.optim``.
 
-One module per family, each standing on numpy alone plus the shared base class:
+One module per family, each building on the base class ``backprop_ref.optim.optimizer``
+(which saves and restores its state with ``backprop_ref.optim.checkpoint``):
 
 - ``backprop_ref.optim.sgd``: ``SGD``, with momentum, Nesterov momentum, weight decay.
 - ``backprop_ref.optim.adagrad``: ``Adagrad``.
@@ -32,9 +33,9 @@ True
 
 from __future__ import annotations
 
-from backprop_ref.optim._base import Optimizer
 from backprop_ref.optim.adagrad import Adagrad
 from backprop_ref.optim.adam import Adam, AdamW
+from backprop_ref.optim.optimizer import Optimizer
 from backprop_ref.optim.rmsprop import RMSprop
 from backprop_ref.optim.schedules import (
     CosineAnnealingLR,

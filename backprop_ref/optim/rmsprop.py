@@ -2,6 +2,9 @@ r"""RMSprop: step sizes from a moving average of squared gradients, optionally c
 
 The rule, its hyperparameter names and defaults are those of ``torch.optim.RMSprop`` (PyTorch
 2.x), so for the same starting point and gradients the two produce the same trajectory.
+
+Files to copy: ``backprop_ref/optim/rmsprop.py``, ``backprop_ref/optim/optimizer.py``,
+``backprop_ref/optim/checkpoint.py``, ``backprop_ref/_checks.py``, ``backprop_ref/_typing.py``.
 """
 
 from __future__ import annotations
@@ -10,88 +13,48 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from backprop_ref._checks import check_flag, check_non_negative, check_unit_interval
 from backprop_ref._typing import FloatArray
-from backprop_ref.optim._base import (
-    Hyperparameters,
-    Optimizer,
-    check_flag,
-    check_non_negative,
-    check_unit_interval,
-)
+from backprop_ref.optim.optimizer import Hyperparameters, Optimizer, shared_docs
 
 __all__ = ["RMSprop"]
 
 
 class RMSprop(Optimizer):
-    r"""RMSprop (Hinton's lecture notes; centred variant from Graves, 2013), as in PyTorch.
-
-    With learning rate :math:`\gamma`, smoothing constant :math:`\alpha`, weight decay
-    :math:`\lambda`, momentum :math:`\mu` and :math:`\epsilon`, step :math:`t = 1, 2, \dots`
-    computes (element-wise; :math:`v_0 = \bar g_0 = b_0 = 0`)
+    r"""RMSprop (Hinton's lecture notes; centred form from Graves, 2013), as in PyTorch.
 
     .. math::
 
-        g_t &= \pm\nabla f(\theta_{t-1}) + \lambda\,\theta_{t-1}
-              \qquad (- \text{ when maximising}) \\
-        v_t &= \alpha\, v_{t-1} + (1 - \alpha)\, g_t^2 \\
-        \bar g_t &= \alpha\, \bar g_{t-1} + (1 - \alpha)\, g_t
-              \qquad \text{(centred only)} \\
-        \delta_t &= \begin{cases}
-            \sqrt{v_t - \bar g_t^{\,2}} + \epsilon & \text{centred} \\
-            \sqrt{v_t} + \epsilon & \text{otherwise}
-        \end{cases} \\
-        b_t &= \mu\, b_{t-1} + g_t / \delta_t \qquad (\text{if } \mu > 0) \\
-        \theta_t &= \theta_{t-1} - \gamma\, b_t
-              \quad \text{or, without momentum,} \quad
-              \theta_{t-1} - \gamma\, g_t / \delta_t
+        g_t &= \pm\nabla f(\theta_{t-1}) + \lambda\theta_{t-1}, \quad
+        v_t = \alpha v_{t-1} + (1 - \alpha) g_t^2, \quad
+        \bar g_t = \alpha \bar g_{t-1} + (1 - \alpha) g_t \ \text{(centred)}, \\
+        \delta_t &= \sqrt{v_t - \bar g_t^2} + \epsilon \ \text{(centred) or}\ \sqrt{v_t} + \epsilon,
+        \quad b_t = \mu b_{t-1} + g_t / \delta_t, \quad \theta_t = \theta_{t-1} - \gamma b_t,
 
-    The centred form divides by an estimate of the gradient's standard deviation rather than
-    its root mean square.
-
-    Where this differs from elsewhere:
-
-    - :math:`\epsilon` *is added outside the square root*. Graves (2013) and TensorFlow's
-      ``ApplyRMSProp`` use :math:`\sqrt{v + \epsilon}`.
-    - *The learning rate multiplies the momentum buffer* when it is applied; TensorFlow puts it
-      inside (:math:`b_t = \mu b_{t-1} + \gamma g_t / \delta_t`), which differs once a schedule
-      changes :math:`\gamma`.
-    - In the centred form, rounding can make :math:`v_t - \bar g_t^2` a tiny negative number
-      when the gradient is nearly constant; PyTorch then takes the square root of it and gets
-      NaN, here it is clamped to 0. Everywhere else the two agree.
-    - *Weight decay* is the L2 term added to the gradient.
+    element-wise, from zeros; without momentum :math:`\theta_t = \theta_{t-1} - \gamma g_t /
+    \delta_t`. As in PyTorch, :math:`\epsilon` is outside the root (Graves and TensorFlow:
+    :math:`\sqrt{v + \epsilon}`) and :math:`\gamma` multiplies the buffer when it is applied.
+    Rounding can make :math:`v_t - \bar g_t^2` slightly negative: it is clamped to 0 (PyTorch: NaN).
 
     Parameters
     ----------
-    params
-        The arrays to optimise, held by reference and updated in place.
-    lr
-        Learning rate :math:`\gamma \ge 0`.
+    {params}
+    {lr}
     alpha
         Smoothing constant :math:`\alpha \in [0, 1)` of the moving averages.
-    eps
-        :math:`\epsilon \ge 0`, added to the denominator for numerical stability.
-    weight_decay
-        L2 penalty :math:`\lambda \ge 0`.
-    momentum
-        Momentum factor :math:`\mu \ge 0`; 0 turns momentum off (and keeps no buffer).
+    {eps}
+    {weight_decay}
+    {momentum}
     centered
-        Divide by the centred second moment :math:`v_t - \bar g_t^2`.
-    maximize
-        Climb the objective instead of descending it.
+        Divide by the centred second moment :math:`v_t - \bar g_t^2` (a variance).
+    {maximize}
 
-    Raises
-    ------
-    ValueError
-        If a hyperparameter is out of range.
-    TypeError
-        If ``params`` is not a sequence of float arrays, or a hyperparameter has the wrong type.
+    {raises}
 
     Examples
     --------
-    The first step divides the gradient by :math:`\sqrt{1 - \alpha}\,|g|`, so every coordinate
-    moves by :math:`\gamma / \sqrt{1 - \alpha} = 0.1` here, whatever the gradient's scale:
+    The first step moves every coordinate by :math:`\gamma / \sqrt{1 - \alpha} = 0.1` here:
 
-    >>> import numpy as np
     >>> w = np.array([1.0, -100.0])
     >>> opt = RMSprop([w], lr=0.01, alpha=0.99, eps=0.0)
     >>> opt.step([w.copy()])
@@ -112,11 +75,12 @@ class RMSprop(Optimizer):
         maximize: bool = False,
     ) -> None:
         super().__init__(params, lr, maximize=maximize)
-        self._alpha = check_unit_interval("alpha", alpha)
-        self._eps = check_non_negative("eps", eps)
-        self._weight_decay = check_non_negative("weight_decay", weight_decay)
-        self._momentum = check_non_negative("momentum", momentum)
-        self._centered = check_flag("centered", centered)
+        owner = self._owner
+        self._alpha = check_unit_interval("alpha", alpha, owner=owner)
+        self._eps = check_non_negative("eps", eps, owner=owner)
+        self._weight_decay = check_non_negative("weight_decay", weight_decay, owner=owner)
+        self._momentum = check_non_negative("momentum", momentum, owner=owner)
+        self._centered = check_flag("centered", centered, owner=owner)
         for state, param in zip(self.state, self.params, strict=True):
             state["square_avg"] = np.zeros_like(param)
             if self._centered:
@@ -126,14 +90,7 @@ class RMSprop(Optimizer):
 
     @property
     def hyperparameters(self) -> Hyperparameters:
-        """The constructor's keyword arguments, as currently set.
-
-        Examples
-        --------
-        >>> import numpy as np
-        >>> RMSprop([np.zeros(1)]).hyperparameters["alpha"]
-        0.99
-        """
+        """The constructor's keyword arguments, as currently set."""
         return {
             "lr": self._lr,
             "alpha": self._alpha,
@@ -149,33 +106,31 @@ class RMSprop(Optimizer):
     ) -> None:
         alpha = self._alpha
         grad = self._effective_grad(index, param, grad, self._weight_decay)  # g ← ±g + λθ
-        square_avg = state["square_avg"]
-        tmp = self._scratch(index, "tmp")
-
-        square_avg *= alpha  # α v
-        np.multiply(grad, grad, out=tmp)  # g²
-        tmp *= 1.0 - alpha  # (1 − α) g²
+        square_avg, tmp = state["square_avg"], self._scratch(index, "tmp")
+        square_avg *= alpha
+        np.multiply(grad, grad, out=tmp)
+        tmp *= 1.0 - alpha
         square_avg += tmp  # v ← α v + (1 − α) g²
-
         if self._centered:
             grad_avg = state["grad_avg"]
-            grad_avg *= alpha  # α ḡ
-            np.multiply(grad, 1.0 - alpha, out=tmp)  # (1 − α) g
-            grad_avg += tmp  # ḡ ← α ḡ + (1 − α) g
-            np.multiply(grad_avg, grad_avg, out=tmp)  # ḡ²
+            grad_avg *= alpha
+            grad_avg += np.multiply(grad, 1.0 - alpha, out=tmp)  # ḡ ← α ḡ + (1 − α) g
+            np.multiply(grad_avg, grad_avg, out=tmp)
             np.subtract(square_avg, tmp, out=tmp)  # v − ḡ²
-            np.maximum(tmp, 0.0, out=tmp)  # ≥ 0 in exact arithmetic; undo rounding below 0
-            np.sqrt(tmp, out=tmp)  # √(v − ḡ²)
+            np.maximum(tmp, 0.0, out=tmp)  # ≥ 0 in exact arithmetic: undo rounding below 0
+            np.sqrt(tmp, out=tmp)
         else:
-            np.sqrt(square_avg, out=tmp)  # √v
+            np.sqrt(square_avg, out=tmp)
         tmp += self._eps  # δ = √(·) + ε
-
         np.divide(grad, tmp, out=tmp)  # g / δ
         if self._momentum > 0:
             buf = state["momentum_buffer"]
-            buf *= self._momentum  # μ b
+            buf *= self._momentum
             buf += tmp  # b ← μ b + g / δ
             np.multiply(buf, self._lr, out=tmp)  # γ b
         else:
             tmp *= self._lr  # γ g / δ
-        param -= tmp  # θ ← θ − γ b   or   θ ← θ − γ g / δ
+        param -= tmp
+
+
+shared_docs(RMSprop)

@@ -105,8 +105,8 @@ class Value:
     # One object per node, no __dict__. Every operation has one or two operands: _parent_a and
     # _parent_b (None if absent) and the local derivatives d(self)/d(parent), _local_a and
     # _local_b. _sequence numbers the nodes in creation order, a topological order.
-    __slots__ = ("_local_a", "_local_b", "_op", "_parent_a", "_parent_b", "_sequence")
-    __slots__ += ("data", "grad", "label")
+    __slots__ = ("_local_a", "_local_b", "_op", "_parent_a", "_parent_b", "_sequence",
+                 "data", "grad", "label")  # fmt: skip
 
     # np.float64(2.0) * Value(3.0) calls Value.__rmul__ instead of making an object array.
     __array_ufunc__ = None

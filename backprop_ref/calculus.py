@@ -88,8 +88,8 @@ def default_step(
     0.00492156660115185
     """
     check_choice("method", method, METHODS)
-    eps = float(np.finfo(check_float_dtype("dtype", dtype)).eps)
-    return eps ** _STEP_POWER[method] * max(1.0, abs(check_real("x", x)))
+    factor: float = float(np.finfo(check_float_dtype("dtype", dtype)).eps) ** _STEP_POWER[method]
+    return factor * max(1.0, abs(check_real("x", x)))
 
 
 def derivative(

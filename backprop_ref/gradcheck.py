@@ -276,9 +276,7 @@ def check_gradients(
     seed: int = 0,
     raise_on_failure: bool = True,
 ) -> GradientCheckReport:
-    r"""Compare ``module``'s gradients (and input gradient) with central differences.
-
-    Costs two forward passes per checked entry, so use small modules and batches.
+    r"""Compare ``module``'s gradients with central differences, two forward passes per entry.
 
     Parameters
     ----------
@@ -289,39 +287,30 @@ def check_gradients(
     loss, target
         A :class:`LossLike` and its target, to check ``module`` followed by the loss; without
         them, a random projection of the output.
-    rtol, atol
-        The tolerances; ``None`` takes :data:`DEFAULT_TOLERANCES` for the dtype of ``x``.
-    h
-        The step; ``None`` chooses :func:`~backprop_ref.calculus.default_step` in the dtype.
+    rtol, atol, h
+        Tolerances and step; ``None`` takes :data:`DEFAULT_TOLERANCES` and ``default_step``.
     check_input, seed
         Whether to check the gradient with respect to ``x``; the projection's seed.
     raise_on_failure
-        Raise :class:`GradientCheckError` if any array fails, else just return the report.
+        Raise :class:`GradientCheckError` if any array fails (else just return the report).
 
     Raises
     ------
     GradientCheckError
         If a gradient fails and ``raise_on_failure`` is true.
-    TypeError
-        If ``x`` is not a floating array, or a tolerance or ``h`` is not a number.
-    ValueError
-        If only one of ``loss`` and ``target`` is given, a tolerance or ``h`` is not positive
-        or too small, or ``gradients()`` does not match ``parameters()`` in length and shapes.
+    TypeError, ValueError
+        For a bad argument; ``ValueError`` also if ``gradients()`` does not match
+        ``parameters()`` in length and shapes.
 
     Examples
     --------
-    A backward that forgets the factor 2 of :math:`y = x^2` is caught:
-
-    >>> class BadSquare:
+    >>> class BadSquare:  # its backward forgets the factor 2 of y = x**2
     ...     def forward(self, x):
     ...         self.x = x
     ...         return x**2
     ...     def backward(self, grad_output):
     ...         return grad_output * self.x  # should be 2 * x
-    ...     def parameters(self):
-    ...         return []
-    ...     def gradients(self):
-    ...         return []
+    ...     parameters = gradients = lambda self: []
     >>> report = check_gradients(BadSquare(), np.array([[1.0, 2.0]]), raise_on_failure=False)
     >>> report.passed, round(report.results[0].max_error, 3)  # |x - 2x| / (|x| + |2x|)
     (False, 0.333)

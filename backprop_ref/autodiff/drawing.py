@@ -63,14 +63,8 @@ def draw_graph(
     -------
     matplotlib.axes.Axes
         Each node a text artist with gid ``"node:<index>"``, each edge a ``FancyArrowPatch``
-        with gid ``"edge:<parent>-><child>"``.
-
-    Raises
-    ------
-    TypeError
-        If ``root`` is not a Value.
-    ValueError
-        If the graph has more than ``max_nodes`` nodes.
+        with gid ``"edge:<parent>-><child>"``. Raises ``TypeError`` if ``root`` is not a Value
+        and ``ValueError`` if the graph has more than ``max_nodes`` nodes.
 
     Examples
     --------
@@ -104,9 +98,9 @@ def draw_backward_steps(
 
     Panel ``k`` shows the graph after the backward pass has visited its first ``k`` nodes in
     reverse topological order: their gradients are final (green), the node being visited is
-    orange, the others show ``?``. Panel 1 is the seed
-    :math:`\partial\,\mathrm{root}/\partial\,\mathrm{root} = 1`. The gradients are those of a
-    fresh ``root.backward()``; no node's ``grad`` is changed.
+    orange, the others show ``?``; panel 1 is the seed :math:`\partial\,\mathrm{root} /
+    \partial\,\mathrm{root} = 1`. The gradients are a fresh ``root.backward()``'s; no node's
+    ``grad`` changes.
 
     Parameters
     ----------
@@ -115,23 +109,21 @@ def draw_backward_steps(
     ncols
         Panels per row.
     figsize
-        The figure's (width, height) in inches; by default about 1.5 inches per graph column.
-        Pass it here rather than resizing later: edges are routed for the size drawn at.
+        The figure's (width, height) in inches, given here: edges are routed for the size.
     max_nodes
         Refuse graphs with more nodes than this (one panel per node).
 
     Returns
     -------
     matplotlib.figure.Figure
-        One Axes per node (and blank ones to fill the last row).
+        One Axes per node, and blank ones to fill the last row.
 
     Raises
     ------
     TypeError
-        If ``root`` is not a Value, ``ncols`` not an int or ``figsize`` not two numbers.
+        If ``root`` is not a Value or ``ncols`` not an int.
     ValueError
-        If ``ncols < 1``, ``figsize`` is not two positive numbers, or the graph has more than
-        ``max_nodes`` nodes.
+        If ``ncols < 1``, ``figsize`` is not two positive numbers, or the graph is too large.
 
     Examples
     --------
@@ -243,11 +235,8 @@ def _extent(positions: Mapping[int, Point]) -> tuple[int, float]:
 
 
 def _box_half_size(text: str, dpi: float) -> Point:
-    """Return the half width and height, in display units, of a node's box of ``text``.
-
-    Estimated from the text alone (monospace characters about 0.6 of the font size wide, lines
-    1.2 of it high), so that edges can be routed before anything is drawn.
-    """
+    """Estimate the half width and height, in display units, of a node's box of ``text``."""
+    # Monospace characters are about 0.6 of the font size wide, lines 1.2 of it high.
     lines = text.split("\n")
     padding = 2 * _BOX_PAD * _BOX_FONTSIZE
     points_wide = 0.6 * _BOX_FONTSIZE * max(len(line) for line in lines) + padding
@@ -341,7 +330,7 @@ def _draw(
     ]
     rads, (x_scale, y_scale) = _fit(ax, positions, edges, texts)
     for (parent, node, local), rad in zip(edges, rads, strict=True):
-        _draw_edge(ax, positions[parent], positions[node], rad, boxes[parent], boxes[node])
+        _draw_edge(ax, (parent, node), positions, rad, boxes)
         if show_local_grads:
             (x0, y0), (x1, y1) = positions[parent], positions[node]
             # The middle of an arc3 curve: the chord's midpoint moved by rad/2 times the chord
@@ -413,23 +402,25 @@ def _fit(
     return rads, (x_scale, box.height / (top - bottom))  # y exact now
 
 
-def _draw_edge(ax: Axes, start: Point, end: Point, rad: float, box_a: Text, box_b: Text) -> None:
-    """Draw one arrow from the box ``box_a`` at ``start`` to ``box_b`` at ``end``."""
+def _draw_edge(
+    ax: Axes, edge: tuple[int, int], positions: Mapping[int, Point], rad: float, boxes: list[Text]
+) -> None:
+    """Draw the arrow of ``edge``, (parent, child), clipped at the two boxes."""
     from matplotlib.patches import FancyArrowPatch
 
-    gid_a, gid_b = (str(box.get_gid()).removeprefix("node:") for box in (box_a, box_b))
+    parent, child = edge
     ax.add_patch(
         FancyArrowPatch(
-            start,
-            end,
+            positions[parent],
+            positions[child],
             connectionstyle=f"arc3,rad={rad}",
+            patchA=boxes[parent].get_bbox_patch(),
+            patchB=boxes[child].get_bbox_patch(),
             arrowstyle="-|>",
             mutation_scale=10,
             color="#555555",
             linewidth=0.8,
-            patchA=box_a.get_bbox_patch(),
-            patchB=box_b.get_bbox_patch(),
-            gid=f"edge:{gid_a}->{gid_b}",
+            gid=f"edge:{parent}->{child}",
             zorder=4,  # after the boxes, so it is clipped at their edges
         )
     )

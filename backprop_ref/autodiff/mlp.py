@@ -6,7 +6,9 @@ weight and bias is a ``Value``, so a training step is ``model.zero_grad()``,
 ``loss.backward()`` and ``p.data -= lr * p.grad`` for each ``p`` in ``model.parameters()``.
 Unlike micrograd, the initialisation takes an explicit ``numpy.random.Generator`` and draws from
 PyTorch's :math:`U(-1/\sqrt{n_\mathrm{in}}, 1/\sqrt{n_\mathrm{in}})`, and a layer always returns
-a list of Values, even for one output.
+a list of Values, even for one output. Every class checks its counts (ints >= 1), ``rng`` (a
+``numpy.random.Generator``) and ``activation`` (one of :data:`NEURON_ACTIVATIONS`), and raises
+``TypeError`` or ``ValueError`` naming a bad one.
 
 Files to copy: ``backprop_ref/autodiff/mlp.py``, ``backprop_ref/autodiff/engine.py``,
 ``backprop_ref/_checks.py``, ``backprop_ref/_numerics.py``, ``backprop_ref/_typing.py``.
@@ -42,33 +44,19 @@ class Neuron:
     nin
         The number of inputs.
     rng
-        The random generator that draws the initial weights and bias, uniformly from
-        :math:`[-1/\sqrt{n_\mathrm{in}}, 1/\sqrt{n_\mathrm{in}})`.
+        Draws the weights ``w`` (Values labelled ``w0, w1, ...``) and the bias ``b``.
     activation
         ``"tanh"``, ``"relu"`` or ``"linear"`` (no nonlinearity).
 
-    Attributes
-    ----------
-    w : list
-        The weights (Values), labelled ``w0, w1, ...``.
-    b
-        The bias (a Value), labelled ``b``.
-    activation : str
-        The nonlinearity.
-
     Raises
     ------
-    TypeError
-        If ``nin`` is not an int or ``rng`` is not a ``numpy.random.Generator``.
-    ValueError
-        If ``nin < 1`` or ``activation`` is unknown.
+    TypeError, ValueError
+        For a bad argument (see the module docstring), naming it.
 
     Examples
     --------
     >>> import numpy as np
     >>> n = Neuron(2, rng=np.random.default_rng(0), activation="relu")
-    >>> n
-    Neuron(2, activation='relu')
     >>> y = n([1.0, -2.0])
     >>> expected = max(0.0, n.b.data + n.w[0].data * 1.0 + n.w[1].data * -2.0)
     >>> abs(y.data - expected) < 1e-12
@@ -120,19 +108,12 @@ class Layer:
     rng
         The random generator that initialises the neurons, one after the other.
     activation
-        The nonlinearity of every neuron: ``"tanh"``, ``"relu"`` or ``"linear"``.
-
-    Attributes
-    ----------
-    neurons : list
-        The neurons, in output order.
+        The nonlinearity of every neuron (the list ``neurons``): as for :class:`Neuron`.
 
     Raises
     ------
-    TypeError
-        If ``nin`` or ``nout`` is not an int or ``rng`` is not a ``numpy.random.Generator``.
-    ValueError
-        If ``nin < 1``, ``nout < 1`` or ``activation`` is unknown.
+    TypeError, ValueError
+        For a bad argument (see the module docstring), naming it.
 
     Examples
     --------
@@ -196,17 +177,10 @@ class MLP:
         The nonlinearity of the hidden layers: ``"tanh"`` (the default) or ``"relu"``
         (``"linear"`` makes the whole network linear). The last layer is always linear.
 
-    Attributes
-    ----------
-    layers : list
-        The layers, input to output.
-
     Raises
     ------
-    TypeError
-        If ``nin`` or a width is not an int or ``rng`` is not a ``numpy.random.Generator``.
-    ValueError
-        If ``nin < 1``, ``nouts`` is empty, a width is < 1 or ``activation`` is unknown.
+    TypeError, ValueError
+        For a bad argument (see the module docstring), naming it.
 
     Examples
     --------
@@ -216,10 +190,6 @@ class MLP:
     MLP(2, [16, 16, 1], activation='relu')
     >>> len(model.parameters())  # (2+1)*16 + (16+1)*16 + (16+1)*1
     337
-    >>> (score,) = model([0.5, -1.0])
-    >>> score.backward()
-    >>> any(p.grad != 0.0 for p in model.parameters())
-    True
     """
 
     def __init__(

@@ -12,7 +12,7 @@ and :func:`sqrt` (which take plain floats too) and it can be evaluated or differ
 2.206134
 
 Files to copy: ``backprop_ref/forward_mode.py``, ``backprop_ref/_checks.py``,
-``backprop_ref/_numerics.py``, ``backprop_ref/_typing.py``.
+``backprop_ref/_typing.py``.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeAlias
 
 from backprop_ref._checks import check_real
-from backprop_ref._numerics import sigmoid as stable_sigmoid
 
 __all__ = [
     "Dual",
@@ -215,9 +214,11 @@ def tanh(x: Dual | Number) -> Any:
 
 
 def sigmoid(x: Dual | Number) -> Any:
-    r"""Return :math:`\sigma(x) = 1 / (1 + e^{-x})`, stable for large :math:`|x|`.
+    r"""Return :math:`\sigma(x) = 1 / (1 + e^{-x})`, built from :func:`exp`, for a float or a Dual.
 
-    The tangent is :math:`\sigma(x)(1 - \sigma(x))\,dx`.
+    No rule of its own: the tangent :math:`\sigma(1 - \sigma)\,dx` follows from those of
+    :func:`exp` and the quotient. ``exp`` only sees arguments :math:`\le 0`, so nothing
+    overflows: :math:`e^x/(1 + e^x)` is used for :math:`x < 0`.
 
     Examples
     --------
@@ -226,11 +227,10 @@ def sigmoid(x: Dual | Number) -> Any:
     >>> sigmoid(-1000.0)
     0.0
     """
-    value = x.value if isinstance(x, Dual) else float(x)
-    s = float(stable_sigmoid(value))
-    if not isinstance(x, Dual):
-        return s
-    return Dual(s, s * (1.0 - s) * x.tangent)
+    if (x.value if isinstance(x, Dual) else x) >= 0:
+        return 1 / (1 + exp(-x))
+    e = exp(x)
+    return e / (1 + e)
 
 
 def sqrt(x: Dual | Number) -> Any:

@@ -7,8 +7,7 @@ trace tables. Edges that skip columns bend around the boxes in between (:func:`_
 edges and the local derivatives written at their middles stay readable. No Graphviz needed.
 
 Files to copy: ``backprop_ref/autodiff/drawing.py``, ``backprop_ref/autodiff/trace.py``,
-``backprop_ref/autodiff/engine.py``, ``backprop_ref/_checks.py``, ``backprop_ref/_numerics.py``,
-``backprop_ref/_typing.py``.
+``backprop_ref/autodiff/engine.py``, ``backprop_ref/_checks.py``, ``backprop_ref/_typing.py``.
 """
 
 from __future__ import annotations

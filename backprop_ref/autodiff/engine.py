@@ -16,7 +16,7 @@ rules; subtraction and division are built from them. Leaves accumulate gradients
 how the order of creation gives the topological order: the page docs/autodiff/engine.md.
 
 Files to copy: ``backprop_ref/autodiff/engine.py``, ``backprop_ref/_checks.py``,
-``backprop_ref/_numerics.py``, ``backprop_ref/_typing.py``.
+``backprop_ref/_typing.py``.
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ from typing import Any
 import numpy as np
 
 from backprop_ref._checks import check_real, check_type
-from backprop_ref._numerics import sigmoid
 
 __all__ = ["Value", "topological_order", "zero_grad"]
 
@@ -244,7 +243,8 @@ class Value:
         >>> y.data, y.local_grads
         (0.5, (0.25,))
         """
-        s = float(sigmoid(self.data))  # stable: finite for every finite input
+        e = math.exp(-abs(self.data))  # from the exp of the engine, of an argument <= 0: stable
+        s = (1.0 if self.data >= 0.0 else e) / (1.0 + e)  # 1/(1 + e^-x), or e^x/(1 + e^x) for x < 0
         return _op_result(s, "sigmoid", self, s * (1.0 - s))  # d(sigma)/da = sigma (1 - sigma)
 
     def relu(self) -> Value:

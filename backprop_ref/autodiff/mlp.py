@@ -11,7 +11,7 @@ a list of Values, even for one output. Every class checks its counts (ints >= 1)
 ``TypeError`` or ``ValueError`` naming a bad one.
 
 Files to copy: ``backprop_ref/autodiff/mlp.py``, ``backprop_ref/autodiff/engine.py``,
-``backprop_ref/_checks.py``, ``backprop_ref/_numerics.py``, ``backprop_ref/_typing.py``.
+``backprop_ref/_checks.py``, ``backprop_ref/_typing.py``.
 """
 
 from __future__ import annotations

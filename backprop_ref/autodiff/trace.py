@@ -7,7 +7,7 @@ same graph as DOT text for Graphviz. The drawings (``backprop_ref.autodiff.drawi
 from a trace, so every tool numbers the nodes alike.
 
 Files to copy: ``backprop_ref/autodiff/trace.py``, ``backprop_ref/autodiff/engine.py``,
-``backprop_ref/_checks.py``, ``backprop_ref/_numerics.py``, ``backprop_ref/_typing.py``.
+``backprop_ref/_checks.py``, ``backprop_ref/_typing.py``.
 """
 
 from __future__ import annotations

@@ -162,7 +162,7 @@ def partial_derivative(
     IndexError
         If ``i`` is out of range for ``x``.
     TypeError, ValueError
-        As in :func:`derivative`; ``ValueError`` also if ``x`` holds non-finite values.
+        As :func:`derivative`, and ``ValueError`` if ``x`` holds non-finite values.
 
     Examples
     --------
@@ -239,11 +239,8 @@ def directional_derivative(
     h, method
         As in :func:`derivative`, for :math:`t \mapsto f(x + t v)`.
 
-    Raises
-    ------
-    TypeError, ValueError
-        As in :func:`partial_derivative`; ``ValueError`` also if ``direction`` does not have
-        the shape of ``x``.
+    Raises ``TypeError`` and ``ValueError`` as :func:`partial_derivative`, and ``ValueError`` if
+    ``direction`` does not have the shape of ``x``.
 
     Examples
     --------
@@ -282,11 +279,8 @@ def jacobian(
     h, method
         As in :func:`derivative`.
 
-    Raises
-    ------
-    TypeError, ValueError
-        As in :func:`partial_derivative`; ``ValueError`` also if ``f`` returns non-finite values
-        or changes its output shape.
+    Raises ``TypeError`` and ``ValueError`` as :func:`partial_derivative`, and ``ValueError`` if
+    ``f`` returns non-finite values or changes its output shape.
 
     Examples
     --------
@@ -430,12 +424,9 @@ def _check_index(i: object, shape: tuple[int, ...]) -> tuple[int, ...]:
         raise TypeError(f"i must be an int or a tuple of ints, got {i!r}")
     if len(raw) != len(shape):
         raise IndexError(f"i must have one index per axis of x ({len(shape)}), got {i!r}")
-    index = []
-    for k, n in zip(raw, shape, strict=True):
-        if not -n <= int(k) < n:
-            raise IndexError(f"i={i!r} is out of range for x of shape {shape}")
-        index.append(int(k) % n)
-    return tuple(index)
+    if not all(-n <= int(k) < n for k, n in zip(raw, shape, strict=True)):
+        raise IndexError(f"i={i!r} is out of range for x of shape {shape}")
+    return tuple(int(k) % n for k, n in zip(raw, shape, strict=True))
 
 
 def _as_scalar(value: object) -> Any:

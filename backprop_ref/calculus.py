@@ -300,21 +300,11 @@ def jacobian(
     output_shape = _as_finite_array(f(point.copy()), "f(x)").shape
     result = np.empty(output_shape + point.shape, dtype=np.float64)
     for index in np.ndindex(point.shape):
-        along_axis = _along_axis(f, point, index, method)
-
-        def checked(t: Any, name: str, along_axis: RealFunction = along_axis) -> Float64Array:
-            value = _as_finite_array(_complex_step_part(along_axis(t), method), name)
-            if value.shape != output_shape:
-                raise ValueError(
-                    f"f must return the same shape for every input: {output_shape} at x, "
-                    f"{value.shape} at {name}"
-                )
-            return value
-
+        evaluate = _evaluator(_along_axis(f, point, index, method), method, output_shape)
         x_i = float(point[index])
         step = default_step(x_i, method) if h is None else h
         column = (Ellipsis, *index)  # J[..., index]: the derivative of every output along x[index]
-        result[column] = _difference_quotient(checked, x_i, step, method)
+        result[column] = _difference_quotient(evaluate, x_i, step, method)
     return result
 
 
@@ -361,11 +351,26 @@ def _difference_quotient(
 
 def _difference(f: RealFunction, x: float, h: float, method: Method) -> float:
     """Differentiate a real scalar function of one variable (inputs already checked)."""
+    return float(_difference_quotient(_evaluator(f, method, ()), x, h, method))
+
+
+def _evaluator(
+    f: Callable[[Any], Any], method: Method, shape: tuple[int, ...]
+) -> Callable[[Any, str], Float64Array]:
+    """Return ``(t, name) -> f(t)`` (``Im f`` for the complex step), checked: finite, ``shape``."""
 
     def evaluate(t: Any, name: str) -> Float64Array:
-        return _as_finite_array(_as_scalar(_complex_step_part(f(t), method)), name)
+        value = _as_finite_array(_complex_step_part(f(t), method), name)
+        if value.shape != shape:
+            raise ValueError(
+                f"f must return a scalar, got an array of shape {value.shape}"
+                if shape == ()
+                else f"f must return the same shape for every input: {shape} at x, "
+                f"{value.shape} at {name}"
+            )
+        return value
 
-    return float(_difference_quotient(evaluate, x, h, method))
+    return evaluate
 
 
 def _complex_step_part(value: Any, method: Method) -> Any:
@@ -427,13 +432,6 @@ def _check_index(i: object, shape: tuple[int, ...]) -> tuple[int, ...]:
     if not all(-n <= int(k) < n for k, n in zip(raw, shape, strict=True)):
         raise IndexError(f"i={i!r} is out of range for x of shape {shape}")
     return tuple(int(k) % n for k, n in zip(raw, shape, strict=True))
-
-
-def _as_scalar(value: object) -> Any:
-    array = np.asarray(value)
-    if array.ndim != 0:
-        raise ValueError(f"f must return a scalar, got an array of shape {array.shape}")
-    return array
 
 
 def _as_finite_array(value: ArrayLike, name: str) -> Float64Array:

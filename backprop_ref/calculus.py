@@ -199,7 +199,10 @@ def gradient(
     h, method
         As in :func:`derivative`; with ``h=None`` each coordinate gets its own default step.
 
-    Raises ``TypeError`` and ``ValueError`` as :func:`partial_derivative` does.
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`partial_derivative`.
 
     Examples
     --------

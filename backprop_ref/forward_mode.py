@@ -93,6 +93,7 @@ class Dual:
         return _lift(other) + (-self)
 
     def __mul__(self, other: Dual | Number) -> Dual:
+        """Return ``self * other``: the product of the values, the product rule for tangents."""
         other = _lift(other)
         # (a + b e)(c + d e) = ac + (ad + bc) e: the product rule.
         return Dual(

@@ -3,7 +3,7 @@ r"""Draw a ``Value`` graph with matplotlib: the graph, and its backward pass ste
 :func:`draw_graph` draws the graph left to right, one box per node with its value and gradient;
 :func:`draw_backward_steps` draws the backward pass as small multiples, one panel per node. Both
 are drawn from a :func:`~backprop_ref.autodiff.trace.trace`, so the nodes are numbered as in the
-trace tables. Edges that skip columns bend around the boxes in between (:func:`_bends`), so long
+trace tables. Edges that skip columns bend around the boxes in between, so long
 edges and the local derivatives written at their middles stay readable. No Graphviz needed.
 
 Files to copy: ``backprop_ref/autodiff/drawing.py``, ``backprop_ref/autodiff/trace.py``,

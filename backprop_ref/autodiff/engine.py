@@ -152,6 +152,7 @@ class Value:
         return _op_result(self.data + other.data, "+", self, 1.0, other, 1.0)
 
     def __mul__(self, other: Value | float) -> Value:
+        """Return ``self * other``; a plain number becomes a constant leaf."""
         if not isinstance(other, Value):
             other = _constant(other, "*")
         # d(ab)/da = b, d(ab)/db = a
@@ -273,9 +274,9 @@ class Value:
     def __rsub__(self, other: float) -> Value:  # other - self = (-self) + other
         return (-self) + _constant(other, "-")
 
-    def __truediv__(self, other: Value | float) -> Value:  # self / other = self * other**-1
-        if not isinstance(other, Value):
-            other = _constant(other, "/")
+    def __truediv__(self, other: Value | float) -> Value:
+        """Return ``self / other``, built as ``self * other**-1``."""
+        other = other if isinstance(other, Value) else _constant(other, "/")
         if other.data == 0.0:  # checked here so the error names the division, not the power
             raise ZeroDivisionError(f"Value: division by zero in {self.data!r} / 0.0")
         return self * other**-1

@@ -65,7 +65,7 @@ class TraceRow:
 
     @property
     def name(self) -> str:
-        """The node's name in boxes and titles: its label (or ``#index``) and operation."""
+        """The node's name in boxes and titles, its label (or ``#index``) and operation."""
         name = self.label or f"#{self.index}"
         return f"{name} ({self.op})" if self.op else name
 

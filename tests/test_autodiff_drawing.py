@@ -14,6 +14,7 @@ from matplotlib.colors import to_hex
 from matplotlib.patches import FancyArrowPatch
 
 from backprop_ref.autodiff import Value, draw_backward_steps, draw_graph, topological_order
+from tests.autodiff_graphs import linear_net
 
 
 @pytest.fixture(autouse=True)
@@ -21,18 +22,6 @@ def agg_backend() -> Iterator[None]:
     matplotlib.use("Agg")
     yield
     plt.close("all")
-
-
-def linear_net() -> Value:
-    """The docs' two-weight linear net: x = 2, y = 20, w1 = 2, w2 = 0.5."""
-    x, w1, w2 = Value(2.0, label="x"), Value(2.0, label="w1"), Value(0.5, label="w2")
-    h = w1 * x
-    h.label = "h"
-    y_hat = w2 * h
-    y_hat.label = "y_hat"
-    loss = 0.5 * (y_hat - 20.0) ** 2
-    loss.label = "L"
-    return loss
 
 
 def node_texts(ax: Axes) -> list[str]:

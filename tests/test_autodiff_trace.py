@@ -8,18 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from backprop_ref.autodiff import Trace, Value, to_dot, topological_order, trace
-
-
-def linear_net() -> Value:
-    """The docs' two-weight linear net: x = 2, y = 20, w1 = 2, w2 = 0.5."""
-    x, w1, w2 = Value(2.0, label="x"), Value(2.0, label="w1"), Value(0.5, label="w2")
-    h = w1 * x
-    h.label = "h"
-    y_hat = w2 * h
-    y_hat.label = "y_hat"
-    loss = 0.5 * (y_hat - 20.0) ** 2
-    loss.label = "L"
-    return loss
+from tests.autodiff_graphs import linear_net
 
 
 @st.composite

@@ -242,8 +242,10 @@ def directional_derivative(
     h, method
         As in :func:`derivative`, for :math:`t \mapsto f(x + t v)`.
 
-    Raises ``TypeError`` and ``ValueError`` as :func:`partial_derivative`, and ``ValueError`` if
-    ``direction`` does not have the shape of ``x``.
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`partial_derivative`; ``ValueError`` if ``direction`` is not shaped like ``x``.
 
     Examples
     --------
@@ -282,8 +284,10 @@ def jacobian(
     h, method
         As in :func:`derivative`.
 
-    Raises ``TypeError`` and ``ValueError`` as :func:`partial_derivative`, and ``ValueError`` if
-    ``f`` returns non-finite values or changes its output shape.
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`partial_derivative`; ``ValueError`` if ``f`` is not finite or changes shape.
 
     Examples
     --------

@@ -36,7 +36,6 @@ __all__ = ["Value", "topological_order", "zero_grad"]
 
 # Numbers every Value in order of creation; parents are always created before their children.
 _next_sequence_number = itertools.count().__next__
-_LARGEST_EXP_INPUT = math.log(np.finfo(np.float64).max)  # 709.78...
 
 
 def _op_result(
@@ -107,13 +106,14 @@ class Value:
     __slots__ = ("_local_a", "_local_b", "_op", "_parent_a", "_parent_b", "_sequence",
                  "data", "grad", "label")  # fmt: skip
 
-    # np.float64(2.0) * Value(3.0) calls Value.__rmul__ instead of making an object array.
-    __array_ufunc__ = None
+    __array_ufunc__ = None  # so np.float64(2.0) * Value(3.0) calls Value.__rmul__, not numpy
 
     def __init__(self, data: float, label: str = "") -> None:
         self.data: float = _to_float(data, "data", "Value")
         self.grad: float = 0.0
-        self.label: str = check_type("label", label, str, owner="Value")
+        self.label: str = (
+            label if type(label) is str else check_type("label", label, str, owner="Value")
+        )
         self._op: str = ""
         self._parent_a: Value | None = None
         self._parent_b: Value | None = None
@@ -206,7 +206,7 @@ class Value:
         >>> y.data, y.local_grads
         (1.0, (1.0,))
         """
-        if self.data > _LARGEST_EXP_INPUT:
+        if self.data > 709.782712893384:  # log of the largest float
             raise OverflowError(f"Value.exp: exp({self.data!r}) overflows a float (max 709.78)")
         data = math.exp(self.data)
         return _op_result(data, "exp", self, data)  # d(e^a)/da = e^a

@@ -161,6 +161,19 @@ def check_rng(name: str, value: object, *, owner: object = None) -> np.random.Ge
     return value
 
 
+def check_type(name: str, value: object, kind: type[T], *, owner: object = None) -> T:
+    """Return ``value`` after checking that it is an instance of ``kind``.
+
+    >>> check_type("label", 3, str, owner="Value")
+    Traceback (most recent call last):
+    ...
+    TypeError: Value: label must be a str, got int 3
+    """
+    if not isinstance(value, kind):
+        raise TypeError(f"{_where(owner)}{name} must be a {kind.__name__}, got {_describe(value)}")
+    return value
+
+
 def check_float_dtype(name: str, dtype: npt.DTypeLike, *, owner: object = None) -> np.dtype[Any]:
     """Return ``dtype`` as a :class:`numpy.dtype` after checking that it is float32 or float64.
 

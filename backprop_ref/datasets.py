@@ -3,12 +3,17 @@
 Each function draws from an explicit :class:`numpy.random.Generator`, so a page or a test that
 seeds its generator gets the same points every time. Points come back as a float64 array of
 shape ``(n_samples, 2)`` and labels as an int64 array of shape ``(n_samples,)``.
+
+Files to copy: ``backprop_ref/datasets.py``, ``backprop_ref/_checks.py``,
+``backprop_ref/_typing.py``.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import numpy.typing as npt
+
+from backprop_ref._checks import check_int, check_non_negative, check_rng
 
 __all__ = ["make_moons", "make_spirals"]
 
@@ -21,28 +26,9 @@ def make_moons(
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]:
     """Two interleaving half circles, labelled 0 and 1.
 
-    Parameters
-    ----------
-    n_samples
-        Total number of points (split as evenly as possible between the two moons), >= 2.
-    rng
-        The random generator the noise is drawn from.
-    noise
-        Standard deviation of the Gaussian noise added to every coordinate, >= 0.
-
-    Returns
-    -------
-    points : numpy.ndarray
-        Float64 array of shape ``(n_samples, 2)``.
-    labels : numpy.ndarray
-        Int64 array of shape ``(n_samples,)`` with values 0 and 1.
-
-    Raises
-    ------
-    TypeError
-        If ``rng`` is not a :class:`numpy.random.Generator` or ``n_samples`` is not an int.
-    ValueError
-        If ``n_samples < 2`` or ``noise`` is negative or not finite.
+    ``n_samples >= 2`` points, split as evenly as possible between the moons, and ``noise``
+    the standard deviation of the Gaussian noise on every coordinate. Raises ``TypeError`` or
+    ``ValueError`` for a bad count, ``rng`` (not a Generator) or ``noise`` (negative).
 
     Examples
     --------
@@ -69,30 +55,9 @@ def make_spirals(
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]:
     """Interleaved spiral arms, one per class: a data set no linear model can separate.
 
-    Parameters
-    ----------
-    n_samples
-        Total number of points (split as evenly as possible between the arms), >= ``n_classes``.
-    rng
-        The random generator the noise is drawn from.
-    n_classes
-        Number of arms (classes), >= 2.
-    noise
-        Standard deviation of the noise added to each point's angle (radians), >= 0.
-
-    Returns
-    -------
-    points : numpy.ndarray
-        Float64 array of shape ``(n_samples, 2)``, within the unit disc up to noise.
-    labels : numpy.ndarray
-        Int64 array of shape ``(n_samples,)`` with values ``0 .. n_classes - 1``.
-
-    Raises
-    ------
-    TypeError
-        If ``rng`` is not a :class:`numpy.random.Generator` or a count is not an int.
-    ValueError
-        If a count is too small or ``noise`` is negative or not finite.
+    ``n_samples >= n_classes >= 2`` points, split as evenly as possible between the arms,
+    within the unit disc; ``noise`` is the standard deviation of the noise on each point's angle
+    (radians). Raises as :func:`make_moons` does, and for ``n_classes < 2``.
 
     Examples
     --------
@@ -101,10 +66,7 @@ def make_spirals(
     >>> points.shape, np.bincount(labels).tolist()
     ((300, 2), [100, 100, 100])
     """
-    if isinstance(n_classes, bool) or not isinstance(n_classes, int):
-        raise TypeError(f"n_classes must be an int, got {type(n_classes).__name__}")
-    if n_classes < 2:
-        raise ValueError(f"n_classes must be >= 2, got {n_classes}")
+    check_int("n_classes", n_classes, minimum=2)
     _check(n_samples, rng, noise, minimum=n_classes)
     counts = [n_samples // n_classes + (k < n_samples % n_classes) for k in range(n_classes)]
     points, labels = [], []
@@ -118,16 +80,7 @@ def make_spirals(
 
 
 def _check(n_samples: object, rng: object, noise: object, *, minimum: int) -> None:
-    if isinstance(n_samples, bool) or not isinstance(n_samples, int):
-        raise TypeError(f"n_samples must be an int, got {type(n_samples).__name__}")
-    if n_samples < minimum:
-        raise ValueError(f"n_samples must be >= {minimum}, got {n_samples}")
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(
-            f"rng must be a numpy.random.Generator (np.random.default_rng(seed)), "
-            f"got {type(rng).__name__}"
-        )
-    if isinstance(noise, bool) or not isinstance(noise, (int, float)):
-        raise TypeError(f"noise must be a real number, got {type(noise).__name__}")
-    if not np.isfinite(noise) or noise < 0:
-        raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
+    """Check the arguments both generators take."""
+    check_int("n_samples", n_samples, minimum=minimum)
+    check_rng("rng", rng)
+    check_non_negative("noise", noise)

@@ -1,23 +1,18 @@
 r"""Forward-mode automatic differentiation with dual numbers.
 
-A dual number :math:`a + b\,\epsilon` carries a value :math:`a` and a tangent :math:`b`, with the
-rule :math:`\epsilon^2 = 0`. Evaluating a function on :math:`x + 1\,\epsilon` gives
-:math:`f(x) + f'(x)\,\epsilon`: the derivative rides along with the value, one operation at a
-time, by the chain rule. That is forward mode: one pass gives the derivative of *every output*
-with respect to *one input direction*. Reverse mode (``backprop_ref.autodiff``, i.e.
-backpropagation) is the mirror image: one pass gives the derivative of *one output* with respect
-to *every input*, which is why training, with one loss and millions of weights, uses reverse mode.
-
-Write a function once with the operators and the functions of this module (:func:`exp`,
-:func:`log`, :func:`sin`, :func:`cos`, :func:`tanh`, :func:`sigmoid`, :func:`sqrt`), which accept
-plain floats too, and it can be evaluated or differentiated:
+A dual number :math:`a + b\,\epsilon` carries a value :math:`a` and a tangent :math:`b`, with
+:math:`\epsilon^2 = 0`, so :math:`f(x + \epsilon) = f(x) + f'(x)\,\epsilon`: one pass gives the
+derivative of every output along one input direction. Write a function with the operators and
+this module's :func:`exp`, :func:`log`, :func:`sin`, :func:`cos`, :func:`tanh`, :func:`sigmoid`
+and :func:`sqrt` (which take plain floats too) and it can be evaluated or differentiated:
 
 >>> def f(x):
 ...     return x * sin(x) + exp(x / 2)
->>> round(f(1.0), 6)
-2.490192
 >>> round(derivative(f, 1.0), 6)  # sin(1) + cos(1) + exp(1/2) / 2
 2.206134
+
+Files to copy: ``backprop_ref/forward_mode.py``, ``backprop_ref/_checks.py``,
+``backprop_ref/_typing.py``.
 """
 
 from __future__ import annotations
@@ -25,6 +20,8 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from typing import Any, TypeAlias
+
+from backprop_ref._checks import check_real
 
 __all__ = [
     "Dual",
@@ -72,8 +69,8 @@ class Dual:
     __slots__ = ("tangent", "value")
 
     def __init__(self, value: Number, tangent: Number = 0.0) -> None:
-        self.value = _real(value, "value")
-        self.tangent = _real(tangent, "tangent")
+        self.value = check_real("value", value, owner="Dual")
+        self.tangent = check_real("tangent", tangent, owner="Dual")
 
     def __repr__(self) -> str:
         return f"Dual(value={self.value!r}, tangent={self.tangent!r})"
@@ -96,6 +93,7 @@ class Dual:
         return _lift(other) + (-self)
 
     def __mul__(self, other: Dual | Number) -> Dual:
+        """Return ``self * other``: the product of the values, the product rule for tangents."""
         other = _lift(other)
         # (a + b e)(c + d e) = ac + (ad + bc) e: the product rule.
         return Dual(
@@ -124,7 +122,7 @@ class Dual:
                 )
             result: Dual = exp(exponent * log(self))
             return result
-        p = _real(exponent, "exponent")
+        p = check_real("exponent", exponent, owner="Dual **")
         if self.value == 0 and p < 1 and p != 0:
             raise ZeroDivisionError(f"the derivative of x**{p!r} is undefined at x = 0")
         try:
@@ -138,7 +136,7 @@ class Dual:
         return Dual(value, slope * self.tangent)
 
     def __rpow__(self, base: Number) -> Dual:
-        return Dual(_real(base, "base")) ** self
+        return Dual(check_real("base", base, owner="** Dual")) ** self
 
 
 def exp(x: Dual | Number) -> Any:
@@ -217,9 +215,11 @@ def tanh(x: Dual | Number) -> Any:
 
 
 def sigmoid(x: Dual | Number) -> Any:
-    r"""Return :math:`\sigma(x) = 1 / (1 + e^{-x})`, stable for large :math:`|x|`.
+    r"""Return :math:`\sigma(x) = 1 / (1 + e^{-x})`, built from :func:`exp`, for a float or a Dual.
 
-    The tangent is :math:`\sigma(x)(1 - \sigma(x))\,dx`.
+    No rule of its own: the tangent :math:`\sigma(1 - \sigma)\,dx` follows from those of
+    :func:`exp` and the quotient. ``exp`` only sees arguments :math:`\le 0`, so nothing
+    overflows: :math:`e^x/(1 + e^x)` is used for :math:`x < 0`.
 
     Examples
     --------
@@ -228,16 +228,10 @@ def sigmoid(x: Dual | Number) -> Any:
     >>> sigmoid(-1000.0)
     0.0
     """
-    value = x.value if isinstance(x, Dual) else float(x)
-    # Only ever exponentiate a non-positive number, so nothing overflows.
-    if value >= 0:
-        s = 1.0 / (1.0 + math.exp(-value))
-    else:
-        e = math.exp(value)
-        s = e / (1.0 + e)
-    if not isinstance(x, Dual):
-        return s
-    return Dual(s, s * (1.0 - s) * x.tangent)
+    if (x.value if isinstance(x, Dual) else x) >= 0:
+        return 1 / (1 + exp(-x))
+    e = exp(x)
+    return e / (1 + e)
 
 
 def sqrt(x: Dual | Number) -> Any:
@@ -265,22 +259,8 @@ def sqrt(x: Dual | Number) -> Any:
 def derivative(f: Callable[[Dual], Any], x: Number) -> float:
     r"""Return :math:`f'(x)` exactly (to rounding) with one forward pass.
 
-    Parameters
-    ----------
-    f
-        A function of one variable written with this module's operators and functions.
-    x
-        The point, a finite real number.
-
-    Returns
-    -------
-    float
-        The derivative.
-
-    Raises
-    ------
-    TypeError
-        If ``f`` does not return a :class:`Dual` or a number.
+    ``f`` is a function of one variable written with this module's operators and functions;
+    ``x`` a finite real number. Raises ``TypeError`` if ``f`` returns neither a Dual nor a number.
 
     Examples
     --------
@@ -293,26 +273,9 @@ def derivative(f: Callable[[Dual], Any], x: Number) -> float:
 def jvp(f: Callable[[list[Dual]], Any], x: Sequence[Number], v: Sequence[Number]) -> float:
     r"""Return the directional derivative :math:`\nabla f(x) \cdot v` with one forward pass.
 
-    A Jacobian-vector product: the inputs are seeded with the tangents ``v``.
-
-    Parameters
-    ----------
-    f
-        A scalar function of a list of variables written with this module's operators.
-    x
-        The point.
-    v
-        The direction (tangent), one number per input.
-
-    Returns
-    -------
-    float
-        The directional derivative.
-
-    Raises
-    ------
-    ValueError
-        If ``x`` and ``v`` differ in length.
+    A Jacobian-vector product: ``f`` (a scalar function of a list of variables) is evaluated
+    with each input ``x[i]`` seeded with the tangent ``v[i]``. Raises ``ValueError`` if ``x``
+    and ``v`` differ in length.
 
     Examples
     --------
@@ -327,20 +290,7 @@ def jvp(f: Callable[[list[Dual]], Any], x: Sequence[Number], v: Sequence[Number]
 def gradient(f: Callable[[list[Dual]], Any], x: Sequence[Number]) -> list[float]:
     """Return the gradient with one forward pass per input (seeding each input in turn).
 
-    This costs :math:`n` evaluations of ``f`` for :math:`n` inputs; reverse mode costs one
-    backward pass whatever :math:`n` is.
-
-    Parameters
-    ----------
-    f
-        A scalar function of a list of variables written with this module's operators.
-    x
-        The point.
-
-    Returns
-    -------
-    list of float
-        One partial derivative per input.
+    ``n`` inputs cost ``n`` evaluations of ``f``; reverse mode costs one backward pass.
 
     Examples
     --------
@@ -349,18 +299,6 @@ def gradient(f: Callable[[list[Dual]], Any], x: Sequence[Number]) -> list[float]
     """
     n = len(x)
     return [jvp(f, x, [1.0 if j == i else 0.0 for j in range(n)]) for i in range(n)]
-
-
-def _real(x: object, name: str) -> float:
-    if isinstance(x, bool) or not isinstance(x, (int, float)):
-        # numpy scalars are float/int subclasses or convertible; accept those explicitly.
-        if type(x).__module__ == "numpy" and hasattr(x, "dtype") and x.dtype.kind in "iuf":
-            return _real(float(x), name)  # type: ignore[arg-type]
-        raise TypeError(f"{name} must be a real number, got {type(x).__name__} {x!r}")
-    value = float(x)
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be finite, got {value!r}")
-    return value
 
 
 def _lift(x: Dual | Number) -> Dual:

@@ -1,64 +1,20 @@
 r"""Check any ``backward`` against central differences: the gradient check.
 
-A backward pass is easy to get subtly wrong (a missing transpose, a sum over the wrong axis)
-and still train, badly. The gradient check compares every entry of every gradient it
-computes, the *analytic* gradient :math:`a`, with the *numeric* estimate
+Every entry of every gradient the module computes, the *analytic* :math:`a`, is compared with
+the numeric estimate :math:`n = \frac{f(\theta + h) - f(\theta - h)}{2h}` of
+:func:`~backprop_ref.calculus.difference_quotient`, perturbing that one entry, where :math:`f`
+is the loss, or without one a fixed random projection :math:`\sum_{ij} R_{ij} y_{ij}` of the
+output. An entry passes when
 
 .. math::
 
-    n = \frac{f(\theta + h) - f(\theta - h)}{2h},
+    \frac{|a - n|}{\max(|a| + |n|,\ \text{atol})} \le \text{rtol}.
 
-obtained by perturbing that one entry of the parameter (or of the input) up and down and
-running the forward pass again. Here :math:`f` is the loss when you pass one, and otherwise the
-fixed random projection :math:`f = \sum_{ij} R_{ij}\,y_{ij}` of the module's output :math:`y`
-(:math:`R` standard normal divided by the square root of its size),
-whose gradient with respect to :math:`y` is :math:`R`; checking against a random :math:`R`
-tests the whole backward map, not just one direction.
+Why this error measure, these tolerances and this step, and what kinks do: the page
+docs/nn/gradient-checking.md. Each perturbed entry is restored bit for bit.
 
-**The error measure.** For each entry,
-
-.. math::
-
-    \text{error} = \frac{|a - n|}{\max(|a| + |n|,\ \text{atol})},
-
-and the entry passes when :math:`\text{error} \le \text{rtol}`. Away from zero this is a
-relative error: 0 when :math:`a` and :math:`n` agree, 1 when they have opposite signs or one is
-zero, whatever the scale of the gradient. Near zero a relative error is meaningless, because the
-numeric estimate itself carries an absolute round-off error of about
-:math:`\varepsilon |f| / h` (:math:`\varepsilon` the machine epsilon of the computation); the
-floor ``atol`` turns it into the absolute test :math:`|a - n| \le \text{rtol}\cdot\text{atol}`
-there. This is the same shape of test as ``numpy.isclose`` and PyTorch's ``gradcheck``.
-
-**The defaults.** The step is :math:`h = \varepsilon^{1/3} \max(1, |\theta|)` with the machine
-epsilon of the array being perturbed, which balances the truncation error of the central
-difference, :math:`O(h^2)`, against the round-off error, :math:`O(\varepsilon/h)`; both are then
-about :math:`\varepsilon^{2/3}` in relative terms.
-
-=======  ===========================  =========================  ========  ========
-dtype    :math:`\varepsilon`          :math:`\varepsilon^{2/3}`  ``rtol``  ``atol``
-=======  ===========================  =========================  ========  ========
-float64  :math:`2.2\times10^{-16}`    :math:`3.7\times10^{-11}`  1e-6      1e-2
-float32  :math:`1.2\times10^{-7}`     :math:`2.4\times10^{-5}`   1e-2      1e-1
-=======  ===========================  =========================  ========  ========
-
-``rtol`` sits well above the relative error :math:`\varepsilon^{2/3}` of a correct gradient,
-because the constants in front (third derivatives, rounding inside the forward pass) are not 1,
-and far below the errors of order 1 that a wrong backward typically gives. ``atol`` is chosen
-so that the absolute round-off noise, about :math:`\varepsilon^{2/3}|f|` (measured on small
-MLPs with :math:`|f|` of order 1: up to :math:`10^{-10}` in float64 and :math:`5 \times 10^{-5}`
-in float32), stays 20 to 100 times below :math:`\text{rtol}\cdot\text{atol}`. The noise grows with
-:math:`|f|`: for a loss far above 1 (e.g. ``reduction="sum"`` over a large batch), raise ``atol``
-in proportion; the random projection is scaled so that :math:`|f|` is of order 1. A float32
-module can only be perturbed in float32 (its parameters are float32 arrays), so its check is
-coarse: to check a backward precisely, build the module in float64.
-
-**Kinks.** A ReLU input within :math:`h` of 0 makes the two evaluations straddle the kink, where
-the numeric estimate is meaningless; with random inputs this is rare in float64 (:math:`h
-\approx 6\times10^{-6}`) but it does happen in large float32 checks. Use smooth activations or a
-few samples when checking your own code.
-
-Every perturbed entry is restored exactly (the original value is saved and written back), so
-the check leaves the parameters bit for bit as it found them.
+Files to copy: ``backprop_ref/gradcheck.py``, ``backprop_ref/calculus.py``,
+``backprop_ref/_checks.py``, ``backprop_ref/_typing.py``.
 """
 
 from __future__ import annotations
@@ -70,7 +26,9 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from backprop_ref._checks import as_float_array, check_positive
 from backprop_ref._typing import ArrayLike, Float64Array, FloatArray
+from backprop_ref.calculus import default_step, difference_quotient
 
 __all__ = [
     "DEFAULT_TOLERANCES",
@@ -138,14 +96,31 @@ class ModuleLike(Protocol):
 class LossLike(Protocol):
     """What the gradient check needs from a loss: ``forward(prediction, target)`` and ``backward()``.
 
-    Every loss of ``backprop_ref.nn`` satisfies it.
+    Every loss of ``backprop_ref.nn`` satisfies it; so does this one, written from scratch.
 
     Examples
     --------
-    >>> import numpy as np
-    >>> from backprop_ref.nn import Linear, MSELoss
-    >>> layer = Linear(2, 1, rng=np.random.default_rng(0))
-    >>> check_gradients(layer, np.ones((3, 2)), MSELoss(), np.zeros((3, 1))).passed
+    >>> class HalfSquaredError:  # L = sum((y - t)**2) / 2, dL/dy = y - t
+    ...     def forward(self, prediction, target):
+    ...         self.difference = prediction - target
+    ...         return 0.5 * float(np.sum(self.difference**2))
+    ...
+    ...     def backward(self):
+    ...         return self.difference
+    >>> class Double:  # y = 2x, no parameters
+    ...     def forward(self, x):
+    ...         return 2 * x
+    ...
+    ...     def backward(self, grad_output):
+    ...         return 2 * grad_output
+    ...
+    ...     def parameters(self):
+    ...         return []
+    ...
+    ...     def gradients(self):
+    ...         return []
+    >>> x = np.array([[1.0, -2.0]])
+    >>> check_gradients(Double(), x, HalfSquaredError(), np.zeros((1, 2))).passed
     True
     """
 
@@ -175,15 +150,6 @@ class GradientCheckResult:
         The two estimates at that index.
     passed
         Whether ``max_error <= rtol``.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from backprop_ref.nn import Linear
-    >>> report = check_gradients(Linear(2, 3, rng=np.random.default_rng(0)), np.ones((4, 2)))
-    >>> result = report.results[1]
-    >>> result.name, result.shape, result.passed
-    ('weight', (2, 3), True)
     """
 
     name: str
@@ -209,16 +175,6 @@ class GradientCheckReport:
         The tolerances used.
     dtype
         The dtype of the module's computation, ``"float64"`` or ``"float32"``.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from backprop_ref.nn import Tanh
-    >>> report = check_gradients(Tanh(), np.array([[0.5, -1.0]]))
-    >>> print(report)  # doctest: +ELLIPSIS
-    gradient check passed (float64, rtol=1e-06, atol=0.01)
-    name   shape   max error  at index  analytic    numeric     passed
-    input  (1, 2)  ...        (0, ...)  ...         ...         yes
     """
 
     results: tuple[GradientCheckResult, ...]
@@ -282,16 +238,23 @@ class GradientCheckError(AssertionError):
 
     Examples
     --------
-    >>> import numpy as np
-    >>> from backprop_ref.nn import Sigmoid
-    >>> class BrokenSigmoid(Sigmoid):
+    >>> class BrokenDouble:  # y = 2x, whose backward forgets the 2
+    ...     def forward(self, x):
+    ...         return 2 * x
+    ...
     ...     def backward(self, grad_output):
-    ...         return grad_output  # forgets the derivative
+    ...         return grad_output
+    ...
+    ...     def parameters(self):
+    ...         return []
+    ...
+    ...     def gradients(self):
+    ...         return []
     >>> try:
-    ...     check_gradients(BrokenSigmoid(), np.zeros((1, 2)))
+    ...     check_gradients(BrokenDouble(), np.zeros((1, 2)))
     ... except GradientCheckError as error:
-    ...     print(error.report.passed, error.report.results[0].max_error)
-    False 0.6
+    ...     print(error.report.passed, round(error.report.results[0].max_error, 3))
+    False 0.333
     """
 
     def __init__(self, report: GradientCheckReport) -> None:
@@ -313,114 +276,56 @@ def check_gradients(
     seed: int = 0,
     raise_on_failure: bool = True,
 ) -> GradientCheckReport:
-    r"""Compare ``module``'s gradients (and input gradient) with central differences.
-
-    Costs two forward passes per checked entry, so use small modules and batches.
+    r"""Compare ``module``'s gradients with central differences, two forward passes per entry.
 
     Parameters
     ----------
     module
-        Any object with ``forward``, ``backward``, ``parameters`` and ``gradients`` (see
-        :class:`ModuleLike`), such as a layer or a whole model.
+        A :class:`ModuleLike`: a layer or a whole model.
     x
-        The input batch, in the dtype the module expects. It is copied; your array is never
-        modified.
+        The input batch, in the module's dtype (copied, never modified).
     loss, target
-        A loss (see :class:`LossLike`) and its target, to check ``module`` followed by the loss.
-        Without them the check uses the random projection described in the module
-        documentation.
-    rtol, atol
-        The tolerances; ``None`` takes :data:`DEFAULT_TOLERANCES` for the dtype of ``x``.
-    h
-        The step; ``None`` chooses :math:`\varepsilon^{1/3}\max(1, |\theta|)` per entry.
-    check_input
-        Whether to check the gradient with respect to ``x`` too.
-    seed
-        Seeds the random projection.
+        A :class:`LossLike` and its target, to check ``module`` followed by the loss; without
+        them, a random projection of the output.
+    rtol, atol, h
+        Tolerances and step; ``None`` takes :data:`DEFAULT_TOLERANCES` and ``default_step``.
+    check_input, seed
+        Whether to check the gradient with respect to ``x``; the projection's seed.
     raise_on_failure
-        Raise :class:`GradientCheckError` if any array fails (default); otherwise return the
-        report and let you inspect ``report.passed``.
-
-    Returns
-    -------
-    GradientCheckReport
-        One result per checked array.
+        Raise :class:`GradientCheckError` if any array fails (else just return the report).
 
     Raises
     ------
     GradientCheckError
         If a gradient fails and ``raise_on_failure`` is true.
-    TypeError
-        If ``x`` is not a floating array, or a tolerance or ``h`` is not a number.
-    ValueError
-        If only one of ``loss`` and ``target`` is given, a tolerance or ``h`` is not positive,
-        ``h`` is too small to change an entry, or ``gradients()`` does not match
+    TypeError, ValueError
+        For a bad argument; ``ValueError`` also if ``gradients()`` does not match
         ``parameters()`` in length and shapes.
 
     Examples
     --------
-    >>> import numpy as np
-    >>> from backprop_ref.nn import MLP, CrossEntropyLoss
-    >>> rng = np.random.default_rng(0)
-    >>> model = MLP([3, 4, 2], activation="tanh", rng=rng)
-    >>> x, labels = rng.standard_normal((5, 3)), np.array([0, 1, 1, 0, 1])
-    >>> report = check_gradients(model, x, CrossEntropyLoss(), labels)
-    >>> report.passed
-    True
-    >>> [result.name for result in report.results]
-    ['input', '0.weight', '0.bias', '2.weight', '2.bias']
-
-    A backward that forgets the factor 2 of :math:`y = x^2` is caught:
-
-    >>> class BadSquare:
+    >>> class BadSquare:  # its backward forgets the factor 2 of y = x**2
     ...     def forward(self, x):
     ...         self.x = x
     ...         return x**2
-    ...
     ...     def backward(self, grad_output):
     ...         return grad_output * self.x  # should be 2 * x
-    ...
-    ...     def parameters(self):
-    ...         return []
-    ...
-    ...     def gradients(self):
-    ...         return []
+    ...     parameters = gradients = lambda self: []
     >>> report = check_gradients(BadSquare(), np.array([[1.0, 2.0]]), raise_on_failure=False)
     >>> report.passed, round(report.results[0].max_error, 3)  # |x - 2x| / (|x| + |2x|)
     (False, 0.333)
     """
-    work = np.array(x)  # a private copy, perturbed in place
-    if not np.issubdtype(work.dtype, np.floating):
-        raise TypeError(f"x must have a floating dtype, got {work.dtype}")
+    work = as_float_array("x", x).copy()  # a private copy, perturbed in place
     if (loss is None) != (target is None):
         raise ValueError("loss and target must be given together, got only one of them")
     default_rtol, default_atol = DEFAULT_TOLERANCES.get(work.dtype.name, (1e-2, 1e-2))
-    rtol = default_rtol if rtol is None else _positive(rtol, "rtol")
-    atol = default_atol if atol is None else _positive(atol, "atol")
+    rtol = default_rtol if rtol is None else check_positive("rtol", rtol)
+    atol = default_atol if atol is None else check_positive("atol", atol)
     if h is not None:
-        _positive(h, "h")
+        check_positive("h", h)
 
-    # The analytic pass, and the scalar function f that the numeric pass differentiates.
-    output = module.forward(work)
-    f: Callable[[], float]
-    if loss is None:
-        rng = np.random.default_rng(seed)
-        # Entries of variance 1/size keep f of the order of the outputs, and the noise small.
-        scale = 1 / np.sqrt(max(output.size, 1))
-        projection = (scale * rng.standard_normal(output.shape)).astype(output.dtype)
-        projection64 = projection.astype(np.float64)  # f sums in float64: less round-off
-
-        def f() -> float:
-            return float(np.vdot(projection64, module.forward(work).astype(np.float64)))
-
-        grad_output = projection
-    else:
-
-        def f() -> float:
-            return float(loss.forward(module.forward(work), target))
-
-        loss.forward(output, target)
-        grad_output = loss.backward()
+    output = module.forward(work)  # the analytic pass
+    f, grad_output = _objective(module, work, output, loss, target, seed)
     input_gradient = np.array(module.backward(grad_output))
     analytic = [np.array(gradient) for gradient in module.gradients()]
     parameters = module.parameters()
@@ -447,28 +352,57 @@ def check_gradients(
     return report
 
 
+def _objective(
+    module: ModuleLike,
+    work: FloatArray,
+    output: FloatArray,
+    loss: LossLike | None,
+    target: ArrayLike | None,
+    seed: int,
+) -> tuple[Callable[[], float], FloatArray]:
+    """Return the scalar ``f`` the numeric pass differentiates, and df/d(output)."""
+    if loss is not None:
+        loss.forward(output, target)
+        return lambda: float(loss.forward(module.forward(work), target)), loss.backward()
+    rng = np.random.default_rng(seed)
+    # Entries of variance 1/size keep f of the order of the outputs, and the noise small.
+    scale = 1 / np.sqrt(max(output.size, 1))
+    projection = (scale * rng.standard_normal(output.shape)).astype(output.dtype)
+    projection64 = projection.astype(np.float64)  # f sums in float64: less round-off
+    return lambda: float(np.vdot(projection64, module.forward(work).astype(np.float64))), projection
+
+
 def _numeric(f: Callable[[], float], array: FloatArray, h: float | None) -> Float64Array:
     """Central differences of ``f`` with respect to every entry of ``array`` (restored after)."""
     result = np.empty(array.shape, dtype=np.float64)
-    cube_root_eps = float(np.finfo(array.dtype).eps) ** (1 / 3)
     for index in np.ndindex(array.shape):
         original = array[index].copy()  # the exact stored value, written back below
         value = float(original)
-        step = cube_root_eps * max(1.0, abs(value)) if h is None else h
-        try:
-            array[index] = value + step
-            upper = float(array[index])  # the value actually stored, after rounding
-            f_upper = f()
-            array[index] = value - step
-            lower = float(array[index])
-            f_lower = f()
-        finally:
-            array[index] = original
+        step = default_step(value, dtype=array.dtype) if h is None else h
+        # The points in the array's dtype, so that f sees exactly the points divided by.
+        upper, lower = (
+            float(array.dtype.type(value + step)),
+            float(array.dtype.type(value - step)),
+        )
         if upper == lower:
             raise ValueError(f"h={step!r} is too small to change the entry {value!r}")
-        # Divide by the distance between the points actually evaluated, not by 2h.
-        result[index] = (f_upper - f_lower) / (upper - lower)
+        try:
+            result[index] = difference_quotient(_setting(f, array, index), lower, upper)
+        finally:
+            array[index] = original
     return result
+
+
+def _setting(
+    f: Callable[[], float], array: FloatArray, index: tuple[int, ...]
+) -> Callable[[float], float]:
+    """Return ``t -> f()`` evaluated with ``array[index] = t``."""
+
+    def at(t: float) -> float:
+        array[index] = t
+        return f()
+
+    return at
 
 
 def _compare(
@@ -500,12 +434,3 @@ def _parameter_names(module: ModuleLike, count: int) -> list[str]:
         if len(names) == count:
             return names
     return [f"parameter {k}" for k in range(count)]
-
-
-def _positive(value: object, name: str) -> float:
-    """Return ``value`` as a float if it is a positive finite number."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
-    if not 0 < value < np.inf:
-        raise ValueError(f"{name} must be positive and finite, got {value!r}")
-    return float(value)

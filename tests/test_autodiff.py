@@ -390,7 +390,9 @@ def test_zero_grad_method_and_function() -> None:
 def test_zero_grad_rejects_non_values_and_changes_nothing() -> None:
     w = Value(1.0)
     (w * 3).backward()
-    with pytest.raises(TypeError, match=r"parameters must be Values, got float 2\.0 at index 1"):
+    with pytest.raises(
+        TypeError, match=r"^zero_grad: parameters\[1\] must be a Value, got float 2\.0$"
+    ):
         zero_grad([w, 2.0])  # type: ignore[list-item]
     assert w.grad == 3.0
 
@@ -499,8 +501,8 @@ def test_constant_base_with_value_exponent() -> None:
         (np.array([1.0, 2.0]), r"got numpy\.ndarray of shape \(2,\) and dtype float64"),
         (np.array([1.0]), r"got numpy\.ndarray of shape \(1,\)"),
         (np.array(1 + 1j), r"got numpy\.ndarray of shape \(\) and dtype complex128"),
-        (True, r"got bool True \(bools are rejected"),
-        (np.bool_(False), r"got bool False"),
+        (True, r"got bool True$"),
+        (np.bool_(False), r"got bool np\.False_$"),
         ([1.0], r"got list \[1\.0\]"),
     ],
 )
@@ -533,12 +535,12 @@ def test_label_must_be_a_string() -> None:
 @pytest.mark.parametrize(
     ("operation", "message"),
     [
-        (lambda x: x + "a", r"Value \+: the other operand must be a real number .*got str 'a'"),
+        (lambda x: x + "a", r"Value \+: the other operand must be a real number, got str 'a'"),
         (lambda x: "a" * x, r"can't multiply sequence|Value \*"),
         (lambda x: x * None, r"Value \*: the other operand .*got NoneType None"),
         (lambda x: x - True, r"Value -: the other operand must be a real number, got bool True"),
         (lambda x: x / [1.0], r"Value /: the other operand .*got list"),
-        (lambda x: x ** "2", r"Value \*\* n: the exponent n must be a real number .*got str"),
+        (lambda x: x ** "2", r"Value \*\* n: the exponent n must be a real number, got str"),
         (lambda x: 1j - x, r"Value -: the other operand .*got complex 1j"),
     ],
 )
@@ -602,7 +604,10 @@ def test_numeric_power_outside_its_domain_raises(
 
 @pytest.mark.parametrize("base", [0.0, -2.0])
 def test_value_exponent_needs_a_positive_base(base: float) -> None:
-    with pytest.raises(ValueError, match=rf"base must be > 0, because .*ln\(a\); got base {base}"):
+    with pytest.raises(
+        ValueError,
+        match=rf"^Value \*\* Value: the base must be > 0 \(d/db needs ln a\), got {base}$",
+    ):
         Value(base) ** Value(2.0)
     with pytest.raises(ValueError, match=r"base must be > 0"):
         base ** Value(2.0)

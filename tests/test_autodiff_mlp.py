@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from backprop_ref.autodiff import ACTIVATIONS, MLP, Activation, Layer, Neuron, Value
+from backprop_ref.autodiff import MLP, NEURON_ACTIVATIONS, Layer, Neuron, NeuronActivation, Value
 
 NUMPY_ACTIVATION: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "tanh": np.tanh,
@@ -47,10 +47,10 @@ def numpy_forward(
 @settings(max_examples=30, deadline=None)
 @given(
     seed=st.integers(0, 2**32 - 1),
-    activation=st.sampled_from(ACTIVATIONS),
+    activation=st.sampled_from(NEURON_ACTIVATIONS),
     widths=st.lists(st.integers(1, 5), min_size=1, max_size=3),
 )
-def test_forward_matches_numpy(seed: int, activation: Activation, widths: list[int]) -> None:
+def test_forward_matches_numpy(seed: int, activation: NeuronActivation, widths: list[int]) -> None:
     rng = np.random.default_rng(seed)
     model = MLP(3, widths, rng=rng, activation=activation)
     x = rng.normal(size=3)
@@ -61,7 +61,7 @@ def test_forward_matches_numpy(seed: int, activation: Activation, widths: list[i
 
 
 @pytest.mark.parametrize("activation", ["tanh", "relu"])
-def test_parameter_gradients_match_central_differences(activation: Activation) -> None:
+def test_parameter_gradients_match_central_differences(activation: NeuronActivation) -> None:
     rng = np.random.default_rng(7)
     model = MLP(2, [4, 3, 2], rng=rng, activation=activation)
     points = rng.normal(size=(5, 2))
@@ -186,20 +186,24 @@ def test_inputs_of_the_wrong_length_raise() -> None:
 @pytest.mark.parametrize(
     ("make", "error", "message"),
     [
-        (lambda rng: Neuron(0, rng=rng), ValueError, r"Neuron: nin must be >= 1, got 0"),
+        (lambda rng: Neuron(0, rng=rng), ValueError, r"Neuron: nin must be an int >= 1, got 0"),
         (
             lambda rng: Neuron(2.0, rng=rng),  # type: ignore[arg-type]
             TypeError,
             r"Neuron: nin must be an int, got float 2\.0",
         ),
         (lambda rng: Neuron(True, rng=rng), TypeError, r"Neuron: nin must be an int, got bool"),
-        (lambda rng: Layer(2, -1, rng=rng), ValueError, r"Layer: nout must be >= 1, got -1"),
+        (lambda rng: Layer(2, -1, rng=rng), ValueError, r"Layer: nout must be an int >= 1, got -1"),
         (lambda rng: MLP(2, [], rng=rng), ValueError, r"MLP: nouts must list at least one"),
-        (lambda rng: MLP(2, [4, 0], rng=rng), ValueError, r"MLP: nouts\[1\] must be >= 1, got 0"),
+        (
+            lambda rng: MLP(2, [4, 0], rng=rng),
+            ValueError,
+            r"MLP: nouts\[1\] must be an int >= 1, got 0",
+        ),
         (
             lambda rng: MLP(2, [4], rng=rng, activation="sigmoid"),  # type: ignore[arg-type]
             ValueError,
-            r"MLP: activation must be one of 'tanh', 'relu', 'linear', got 'sigmoid'",
+            r"MLP: activation must be one of 'tanh', 'relu', 'linear'; got 'sigmoid'",
         ),
         (
             lambda rng: MLP(2, [4], rng=0),  # type: ignore[arg-type]

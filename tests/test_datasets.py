@@ -50,17 +50,17 @@ def test_bad_input() -> None:
     rng = np.random.default_rng(0)
     bad_rng: Any = 0
     bad_count: Any = 10.0
-    with pytest.raises(ValueError, match="n_samples must be >= 2, got 1"):
+    with pytest.raises(ValueError, match="n_samples must be an int >= 2, got 1"):
         make_moons(1, rng=rng)
     with pytest.raises(TypeError, match=r"rng must be a numpy\.random\.Generator"):
         make_moons(10, rng=bad_rng)
     with pytest.raises(TypeError, match="n_samples must be an int, got float"):
         make_moons(bad_count, rng=rng)
-    with pytest.raises(ValueError, match="noise must be a finite number >= 0, got -1"):
+    with pytest.raises(ValueError, match="noise must be >= 0, got -1"):
         make_moons(10, rng=rng, noise=-1)
-    with pytest.raises(ValueError, match="n_classes must be >= 2, got 1"):
+    with pytest.raises(ValueError, match="n_classes must be an int >= 2, got 1"):
         make_spirals(10, rng=rng, n_classes=1)
-    with pytest.raises(ValueError, match="n_samples must be >= 3, got 2"):
+    with pytest.raises(ValueError, match="n_samples must be an int >= 3, got 2"):
         make_spirals(2, rng=rng)
-    with pytest.raises(ValueError, match="noise must be a finite number >= 0, got nan"):
+    with pytest.raises(ValueError, match="noise must be finite, got nan"):
         make_spirals(9, rng=rng, noise=np.nan)

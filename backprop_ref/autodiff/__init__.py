@@ -1,14 +1,13 @@
-r"""Scalar reverse-mode automatic differentiation, micrograd-style, in three small modules.
+r"""Scalar reverse-mode automatic differentiation, micrograd-style, in four small modules.
 
 - ``backprop_ref.autodiff.engine``: ``Value``, a scalar node that records how it was
   computed, and its ``backward()`` pass; ``topological_order`` and ``zero_grad``.
-- ``backprop_ref.autodiff.graph``: tools to look inside a graph: ``trace`` (a table of
-  every node), ``draw_graph`` and ``draw_backward_steps`` (matplotlib figures) and
-  ``to_dot`` (Graphviz DOT text).
-- ``backprop_ref.autodiff.mlp``: ``Neuron``, ``Layer`` and ``MLP``, a tiny
-  neural network whose parameters are Values.
-
-The engine stands on its own (numpy only); the other two modules build on it.
+- ``backprop_ref.autodiff.trace``: ``trace`` (a table of every node) and ``to_dot`` (Graphviz
+  DOT text); builds on the engine.
+- ``backprop_ref.autodiff.drawing``: ``draw_graph`` and ``draw_backward_steps``, matplotlib
+  figures drawn from a trace.
+- ``backprop_ref.autodiff.mlp``: ``Neuron``, ``Layer`` and ``MLP``, a tiny neural network whose
+  parameters are Values; builds on the engine.
 
 Examples
 --------
@@ -22,23 +21,17 @@ Examples
 
 from __future__ import annotations
 
+from backprop_ref.autodiff.drawing import draw_backward_steps, draw_graph
 from backprop_ref.autodiff.engine import Value, topological_order, zero_grad
-from backprop_ref.autodiff.graph import (
-    Trace,
-    TraceRow,
-    draw_backward_steps,
-    draw_graph,
-    to_dot,
-    trace,
-)
-from backprop_ref.autodiff.mlp import ACTIVATIONS, MLP, Activation, Layer, Neuron
+from backprop_ref.autodiff.mlp import MLP, NEURON_ACTIVATIONS, Layer, Neuron, NeuronActivation
+from backprop_ref.autodiff.trace import Trace, TraceRow, to_dot, trace
 
 __all__ = [
-    "ACTIVATIONS",
     "MLP",
-    "Activation",
+    "NEURON_ACTIVATIONS",
     "Layer",
     "Neuron",
+    "NeuronActivation",
     "Trace",
     "TraceRow",
     "Value",

@@ -1,37 +1,17 @@
-r"""A tiny multilayer perceptron built from ``Value`` scalars.
+r"""A tiny multilayer perceptron built from ``Value`` scalars, as in micrograd's ``nn.py``.
 
-The same three classes as micrograd's ``nn.py``: a :class:`Neuron` computes
-:math:`\phi(b + \sum_i w_i x_i)`, a :class:`Layer` is a list of neurons that see the same inputs,
-and an :class:`MLP` chains layers. Every weight and bias is a ``Value``,
-so ``loss.backward()`` fills in their gradients and a training step is a loop over
-``parameters()``:
+A :class:`Neuron` computes :math:`\phi(b + \sum_i w_i x_i)`, a :class:`Layer` is a list of
+neurons that see the same inputs, and an :class:`MLP` chains layers, the last one linear. Every
+weight and bias is a ``Value``, so a training step is ``model.zero_grad()``,
+``loss.backward()`` and ``p.data -= lr * p.grad`` for each ``p`` in ``model.parameters()``.
+Unlike micrograd, the initialisation takes an explicit ``numpy.random.Generator`` and draws from
+PyTorch's :math:`U(-1/\sqrt{n_\mathrm{in}}, 1/\sqrt{n_\mathrm{in}})`, and a layer always returns
+a list of Values, even for one output. Every class checks its counts (ints >= 1), ``rng`` (a
+``numpy.random.Generator``) and ``activation`` (one of :data:`NEURON_ACTIVATIONS`), and raises
+``TypeError`` or ``ValueError`` naming a bad one.
 
-.. code-block:: python
-
-    model.zero_grad()
-    loss.backward()
-    for p in model.parameters():
-        p.data -= lr * p.grad
-
-Differences from micrograd: the random initialisation takes an explicit
-``numpy.random.Generator`` (so results are reproducible); weights and biases are drawn from
-:math:`U(-1/\sqrt{n_\mathrm{in}}, 1/\sqrt{n_\mathrm{in}})`, PyTorch's default for ``nn.Linear``,
-which keeps the pre-activations of order 1 whatever the layer width; the hidden nonlinearity is
-chosen with ``activation`` (``"tanh"``, the default, or ``"relu"``); and a layer or an MLP always
-returns a list of Values, even for one output.
-
-Examples
---------
->>> import numpy as np
->>> model = MLP(2, [4, 1], rng=np.random.default_rng(0))
->>> (score,) = model([1.0, -1.0])
->>> loss = (score - 1.0) ** 2
->>> model.zero_grad()
->>> loss.backward()
->>> for p in model.parameters():
-...     p.data -= 0.1 * p.grad
->>> (model([1.0, -1.0])[0] - 1.0).data ** 2 < loss.data
-True
+Files to copy: ``backprop_ref/autodiff/mlp.py``, ``backprop_ref/autodiff/engine.py``,
+``backprop_ref/_checks.py``, ``backprop_ref/_typing.py``.
 """
 
 from __future__ import annotations
@@ -42,16 +22,18 @@ from typing import Literal, TypeAlias, get_args
 
 import numpy as np
 
+from backprop_ref._checks import check_choice, check_int, check_rng
 from backprop_ref._typing import FloatArray
 from backprop_ref.autodiff.engine import Value, zero_grad
 
-__all__ = ["ACTIVATIONS", "MLP", "Activation", "Layer", "Neuron"]
+__all__ = ["MLP", "NEURON_ACTIVATIONS", "Layer", "Neuron", "NeuronActivation"]
 
-#: The name of a neuron's nonlinearity; ``"linear"`` means none.
-Activation: TypeAlias = Literal["tanh", "relu", "linear"]
+#: The name of a neuron's nonlinearity; ``"linear"`` means none. (``backprop_ref.nn``'s
+#: ``Activation`` is another thing: the base class of its activation layers.)
+NeuronActivation: TypeAlias = Literal["tanh", "relu", "linear"]
 
 #: The valid values of the ``activation`` argument.
-ACTIVATIONS: tuple[Activation, ...] = get_args(Activation)
+NEURON_ACTIVATIONS: tuple[NeuronActivation, ...] = get_args(NeuronActivation)
 
 
 class Neuron:
@@ -62,33 +44,19 @@ class Neuron:
     nin
         The number of inputs.
     rng
-        The random generator that draws the initial weights and bias, uniformly from
-        :math:`[-1/\sqrt{n_\mathrm{in}}, 1/\sqrt{n_\mathrm{in}})`.
+        Draws the weights ``w`` (Values labelled ``w0, w1, ...``) and the bias ``b``.
     activation
         ``"tanh"``, ``"relu"`` or ``"linear"`` (no nonlinearity).
 
-    Attributes
-    ----------
-    w : list
-        The weights (Values), labelled ``w0, w1, ...``.
-    b
-        The bias (a Value), labelled ``b``.
-    activation : str
-        The nonlinearity.
-
     Raises
     ------
-    TypeError
-        If ``nin`` is not an int or ``rng`` is not a ``numpy.random.Generator``.
-    ValueError
-        If ``nin < 1`` or ``activation`` is unknown.
+    TypeError, ValueError
+        For a bad argument (see the module docstring), naming it.
 
     Examples
     --------
     >>> import numpy as np
     >>> n = Neuron(2, rng=np.random.default_rng(0), activation="relu")
-    >>> n
-    Neuron(2, activation='relu')
     >>> y = n([1.0, -2.0])
     >>> expected = max(0.0, n.b.data + n.w[0].data * 1.0 + n.w[1].data * -2.0)
     >>> abs(y.data - expected) < 1e-12
@@ -96,32 +64,17 @@ class Neuron:
     """
 
     def __init__(
-        self, nin: int, *, rng: np.random.Generator, activation: Activation = "tanh"
+        self, nin: int, *, rng: np.random.Generator, activation: NeuronActivation = "tanh"
     ) -> None:
-        _check_count(nin, "Neuron: nin")
-        _check_rng(rng, "Neuron")
-        _check_activation(activation, "Neuron")
+        _check_arguments("Neuron", nin, rng, activation)
         bound = 1.0 / math.sqrt(nin)
         weights = rng.uniform(-bound, bound, size=nin)
         self.w: list[Value] = [Value(float(v), label=f"w{i}") for i, v in enumerate(weights)]
         self.b: Value = Value(float(rng.uniform(-bound, bound)), label="b")
-        self.activation: Activation = activation
+        self.activation: NeuronActivation = activation
 
     def __call__(self, x: Sequence[Value | float] | FloatArray) -> Value:
-        """Return the neuron's output for the input vector ``x`` (``nin`` Values or numbers).
-
-        Raises
-        ------
-        ValueError
-            If ``x`` does not have ``nin`` elements.
-
-        Examples
-        --------
-        >>> import numpy as np
-        >>> n = Neuron(3, rng=np.random.default_rng(0))
-        >>> n([0.0, 0.0, 0.0]).data == float(np.tanh(n.b.data))
-        True
-        """
+        """Return the output for the input vector ``x``: ``nin`` Values or numbers."""
         if len(x) != len(self.w):
             raise ValueError(f"{self!r}: input must have {len(self.w)} values, got {len(x)}")
         pre_activation = sum((wi * xi for wi, xi in zip(self.w, x, strict=True)), self.b)
@@ -132,28 +85,11 @@ class Neuron:
         return pre_activation
 
     def parameters(self) -> list[Value]:
-        """Return the weights and then the bias.
-
-        Examples
-        --------
-        >>> import numpy as np
-        >>> [p.label for p in Neuron(2, rng=np.random.default_rng(0)).parameters()]
-        ['w0', 'w1', 'b']
-        """
+        """Return the weights and then the bias."""
         return [*self.w, self.b]
 
     def zero_grad(self) -> None:
-        """Set the gradient of every parameter to 0.0.
-
-        Examples
-        --------
-        >>> import numpy as np
-        >>> n = Neuron(2, rng=np.random.default_rng(0))
-        >>> n([1.0, 2.0]).backward()
-        >>> n.zero_grad()
-        >>> [p.grad for p in n.parameters()]
-        [0.0, 0.0, 0.0]
-        """
+        """Set the gradient of every parameter to 0.0."""
         zero_grad(self.parameters())
 
     def __repr__(self) -> str:
@@ -172,19 +108,12 @@ class Layer:
     rng
         The random generator that initialises the neurons, one after the other.
     activation
-        The nonlinearity of every neuron: ``"tanh"``, ``"relu"`` or ``"linear"``.
-
-    Attributes
-    ----------
-    neurons : list
-        The neurons, in output order.
+        The nonlinearity of every neuron (the list ``neurons``): as for :class:`Neuron`.
 
     Raises
     ------
-    TypeError
-        If ``nin`` or ``nout`` is not an int or ``rng`` is not a ``numpy.random.Generator``.
-    ValueError
-        If ``nin < 1``, ``nout < 1`` or ``activation`` is unknown.
+    TypeError, ValueError
+        For a bad argument (see the module docstring), naming it.
 
     Examples
     --------
@@ -202,59 +131,27 @@ class Layer:
         nout: int,
         *,
         rng: np.random.Generator,
-        activation: Activation = "tanh",
+        activation: NeuronActivation = "tanh",
     ) -> None:
-        _check_count(nin, "Layer: nin")
-        _check_count(nout, "Layer: nout")
-        _check_rng(rng, "Layer")
-        _check_activation(activation, "Layer")
+        _check_arguments("Layer", nin, rng, activation)
+        check_int("nout", nout, minimum=1, owner="Layer")
         self.neurons: list[Neuron] = [
             Neuron(nin, rng=rng, activation=activation) for _ in range(nout)
         ]
 
     def __call__(self, x: Sequence[Value | float] | FloatArray) -> list[Value]:
-        """Return the outputs of all neurons for the input vector ``x``, as a list.
-
-        Raises
-        ------
-        ValueError
-            If ``x`` does not have ``nin`` elements.
-
-        Examples
-        --------
-        >>> import numpy as np
-        >>> layer = Layer(2, 3, rng=np.random.default_rng(0), activation="relu")
-        >>> all(y.data >= 0.0 for y in layer([1.0, -1.0]))
-        True
-        """
+        """Return the outputs of all neurons for the input vector ``x``, as a list."""
         nin = len(self.neurons[0].w)
         if len(x) != nin:
             raise ValueError(f"{self!r}: input must have {nin} values, got {len(x)}")
         return [neuron(x) for neuron in self.neurons]
 
     def parameters(self) -> list[Value]:
-        """Return every neuron's parameters, neuron by neuron.
-
-        Examples
-        --------
-        >>> import numpy as np
-        >>> len(Layer(4, 3, rng=np.random.default_rng(0)).parameters())  # 3 * (4 + 1)
-        15
-        """
+        """Return every neuron's parameters, neuron by neuron."""
         return [p for neuron in self.neurons for p in neuron.parameters()]
 
     def zero_grad(self) -> None:
-        """Set the gradient of every parameter to 0.0.
-
-        Examples
-        --------
-        >>> import numpy as np
-        >>> layer = Layer(2, 2, rng=np.random.default_rng(0))
-        >>> sum(layer([1.0, 2.0])).backward()
-        >>> layer.zero_grad()
-        >>> {p.grad for p in layer.parameters()}
-        {0.0}
-        """
+        """Set the gradient of every parameter to 0.0."""
         zero_grad(self.parameters())
 
     def __repr__(self) -> str:
@@ -280,17 +177,10 @@ class MLP:
         The nonlinearity of the hidden layers: ``"tanh"`` (the default) or ``"relu"``
         (``"linear"`` makes the whole network linear). The last layer is always linear.
 
-    Attributes
-    ----------
-    layers : list
-        The layers, input to output.
-
     Raises
     ------
-    TypeError
-        If ``nin`` or a width is not an int or ``rng`` is not a ``numpy.random.Generator``.
-    ValueError
-        If ``nin < 1``, ``nouts`` is empty, a width is < 1 or ``activation`` is unknown.
+    TypeError, ValueError
+        For a bad argument (see the module docstring), naming it.
 
     Examples
     --------
@@ -300,10 +190,6 @@ class MLP:
     MLP(2, [16, 16, 1], activation='relu')
     >>> len(model.parameters())  # (2+1)*16 + (16+1)*16 + (16+1)*1
     337
-    >>> (score,) = model([0.5, -1.0])
-    >>> score.backward()
-    >>> any(p.grad != 0.0 for p in model.parameters())
-    True
     """
 
     def __init__(
@@ -312,16 +198,14 @@ class MLP:
         nouts: Sequence[int],
         *,
         rng: np.random.Generator,
-        activation: Activation = "tanh",
+        activation: NeuronActivation = "tanh",
     ) -> None:
-        _check_count(nin, "MLP: nin")
+        _check_arguments("MLP", nin, rng, activation)
         widths = list(nouts)
         if not widths:
             raise ValueError("MLP: nouts must list at least one layer width, got []")
         for i, width in enumerate(widths):
-            _check_count(width, f"MLP: nouts[{i}]")
-        _check_rng(rng, "MLP")
-        _check_activation(activation, "MLP")
+            check_int(f"nouts[{i}]", width, minimum=1, owner="MLP")
         sizes = [nin, *widths]
         self.layers: list[Layer] = [
             Layer(
@@ -332,23 +216,10 @@ class MLP:
             )
             for i in range(len(widths))
         ]
-        self._activation: Activation = activation
+        self._activation: NeuronActivation = activation
 
     def __call__(self, x: Sequence[Value | float] | FloatArray) -> list[Value]:
-        """Return the network's outputs for the input vector ``x``, as a list of Values.
-
-        Raises
-        ------
-        ValueError
-            If ``x`` does not have ``nin`` elements.
-
-        Examples
-        --------
-        >>> import numpy as np
-        >>> model = MLP(3, [4, 2], rng=np.random.default_rng(0))
-        >>> len(model(np.array([1.0, 2.0, 3.0])))
-        2
-        """
+        """Return the network's outputs for the input vector ``x``, as a list of Values."""
         nin = len(self.layers[0].neurons[0].w)
         if len(x) != nin:
             raise ValueError(f"{self!r}: input must have {nin} values, got {len(x)}")
@@ -358,28 +229,11 @@ class MLP:
         return outputs
 
     def parameters(self) -> list[Value]:
-        """Return every parameter, layer by layer.
-
-        Examples
-        --------
-        >>> import numpy as np
-        >>> len(MLP(3, [4, 2], rng=np.random.default_rng(0)).parameters())  # 4*(3+1) + 2*(4+1)
-        26
-        """
+        """Return every parameter, layer by layer."""
         return [p for layer in self.layers for p in layer.parameters()]
 
     def zero_grad(self) -> None:
-        """Set the gradient of every parameter to 0.0.
-
-        Examples
-        --------
-        >>> import numpy as np
-        >>> model = MLP(2, [3, 1], rng=np.random.default_rng(0))
-        >>> model([1.0, 2.0])[0].backward()
-        >>> model.zero_grad()
-        >>> {p.grad for p in model.parameters()}
-        {0.0}
-        """
+        """Set the gradient of every parameter to 0.0."""
         zero_grad(self.parameters())
 
     def __repr__(self) -> str:
@@ -388,24 +242,8 @@ class MLP:
         return f"MLP({nin}, {widths}, activation={self._activation!r})"
 
 
-def _check_count(n: object, what: str) -> None:
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
-        raise TypeError(f"{what} must be an int, got {type(n).__name__} {n!r}")
-    if n < 1:
-        raise ValueError(f"{what} must be >= 1, got {n}")
-
-
-def _check_rng(rng: object, where: str) -> None:
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(
-            f"{where}: rng must be a numpy.random.Generator (e.g. np.random.default_rng(0)), "
-            f"got {type(rng).__name__}"
-        )
-
-
-def _check_activation(activation: object, where: str) -> None:
-    if activation not in ACTIVATIONS:
-        raise ValueError(
-            f"{where}: activation must be one of {', '.join(map(repr, ACTIVATIONS))}, "
-            f"got {activation!r}"
-        )
+def _check_arguments(owner: str, nin: object, rng: object, activation: object) -> None:
+    """Check the arguments every class here takes: ``nin``, ``rng`` and ``activation``."""
+    check_int("nin", nin, minimum=1, owner=owner)
+    check_rng("rng", rng, owner=owner)
+    check_choice("activation", activation, NEURON_ACTIVATIONS, owner=owner)

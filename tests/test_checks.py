@@ -1,4 +1,4 @@
-"""Tests for backprop_ref._finite.all_finite against numpy's entrywise test."""
+"""Tests for backprop_ref._checks: all_finite against numpy's entrywise test, and check_type."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from backprop_ref._finite import all_finite
+from backprop_ref._checks import all_finite, check_type
 
 # Every float, including NaN, ±inf and values whose squares overflow.
 float_arrays = st.sampled_from([np.float32, np.float64]).flatmap(
@@ -50,3 +50,9 @@ def test_integer_and_empty_arrays_are_finite() -> None:
 def test_does_not_warn_when_the_squares_overflow() -> None:
     with np.errstate(all="raise"):  # an overflow would raise FloatingPointError here
         assert all_finite(np.array([1e30, -1e30], dtype=np.float32))
+
+
+def test_check_type_returns_the_value_or_names_the_expected_type() -> None:
+    assert check_type("label", "x", str) == "x"
+    with pytest.raises(TypeError, match=r"^Value: label must be a str, got int 3$"):
+        check_type("label", 3, str, owner="Value")

@@ -1,21 +1,14 @@
 r"""Loss functions with ``forward`` and ``backward``, as PyTorch defines them.
 
-A loss compares a batch of predictions with targets and returns one number::
+``value = loss.forward(prediction, target)`` returns a Python float and ``loss.backward()``
+returns :math:`\partial L/\partial\,\text{prediction}` (no argument: backpropagation starts
+here, :math:`\partial L/\partial L = 1`), the ``grad_output`` of the model's last layer.
+Every loss is stable (finite for logits of :math:`\pm 1000`), keeps the prediction's dtype,
+and raises ``FloatingPointError`` instead of returning NaN or inf: the model has diverged.
+``reduction="mean"`` (default) averages, ``"sum"`` adds up (PyTorch's ``"none"`` is not offered).
 
-    value = loss.forward(prediction, target)   # a Python float
-    grad_prediction = loss.backward()          # dL/d(prediction), shape of prediction
-
-``backward`` takes no argument: the loss is where backpropagation starts,
-:math:`\partial L/\partial L = 1`. Its result is the ``grad_output`` of the model's last layer.
-
-All losses are numerically stable (finite values and no numpy warnings for logits of
-:math:`\pm 1000`), keep the dtype of the prediction (targets are converted to it), and raise
-``FloatingPointError`` with a hint instead of returning NaN or inf: a non-finite loss means the
-model has diverged, and continuing would only spread NaN into every parameter.
-
-``reduction="mean"`` (the default) averages over the batch (over every element for
-:class:`MSELoss` and :class:`BCEWithLogitsLoss`), ``"sum"`` adds up; PyTorch's ``"none"`` is
-not offered, since ``forward`` returns one number.
+Files to copy: ``backprop_ref/nn/losses.py``, ``backprop_ref/_checks.py``,
+``backprop_ref/_numerics.py``, ``backprop_ref/_typing.py``.
 """
 
 from __future__ import annotations
@@ -25,13 +18,19 @@ from typing import Any, Literal, TypeAlias
 
 import numpy as np
 
+from backprop_ref._checks import as_float_array, check_choice, check_finite
+from backprop_ref._numerics import log_sum_exp, sigmoid, softplus
 from backprop_ref._typing import ArrayLike, FloatArray, IntArray
-from backprop_ref.nn._checks import as_float_array, check_finite, check_reduction
 
 __all__ = ["BCEWithLogitsLoss", "CrossEntropyLoss", "Loss", "MSELoss", "Reduction"]
 
 #: How a loss combines the per-element losses, by their mean or by their sum.
 Reduction: TypeAlias = Literal["mean", "sum"]
+
+_DIVERGED = (
+    "training has probably diverged: lower the learning rate, or scale the inputs "
+    "(e.g. to zero mean and unit variance)"
+)
 
 
 class Loss:
@@ -54,7 +53,7 @@ class Loss:
     """
 
     def __init__(self, reduction: Reduction = "mean") -> None:
-        check_reduction(reduction, type(self).__name__)
+        check_choice("reduction", reduction, ("mean", "sum"), owner=type(self).__name__)
         self.reduction: Reduction = reduction
 
     def forward(self, prediction: ArrayLike, target: ArrayLike) -> float:
@@ -95,11 +94,15 @@ class Loss:
         """Return ``value`` as a float, or raise ``FloatingPointError`` with a hint."""
         result = float(value)
         if not math.isfinite(result):
-            raise FloatingPointError(
-                f"{self!r}: the loss is {result}, not finite; training has probably diverged: "
-                "lower the learning rate, or scale the inputs (e.g. to zero mean and unit variance)"
-            )
+            raise FloatingPointError(f"{self!r}: the loss is {result}, not finite; {_DIVERGED}")
         return result
+
+    def _check_prediction(self, prediction: FloatArray) -> None:
+        """Raise ``FloatingPointError`` with the divergence hint if ``prediction`` is not finite."""
+        try:
+            check_finite("prediction", prediction, owner=self, error=FloatingPointError)
+        except FloatingPointError as error:
+            raise FloatingPointError(f"{error}; {_DIVERGED}") from None
 
     def _scale(self, count: int) -> float:
         """Return the factor that turns a sum over ``count`` terms into the reduction."""
@@ -110,7 +113,7 @@ def _prediction_and_target(
     loss: Loss, prediction: ArrayLike, target: ArrayLike
 ) -> tuple[FloatArray, FloatArray]:
     """Check a prediction and a same-shaped target; return both in the prediction's dtype."""
-    prediction = as_float_array(prediction, loss, "prediction")
+    prediction = as_float_array("prediction", prediction, owner=loss)
     if prediction.size == 0:
         raise ValueError(f"{loss!r}: prediction must not be empty, got shape {prediction.shape}")
     target_array = np.asarray(target)
@@ -127,8 +130,8 @@ def _prediction_and_target(
         raise TypeError(f"{loss!r}: target must hold real numbers, got dtype {target_array.dtype}")
     # The gradient takes the prediction's dtype: a float64 target must not upcast float32.
     target_array = target_array.astype(prediction.dtype, copy=False)
-    check_finite(prediction, loss, "prediction", FloatingPointError)
-    check_finite(target_array, loss, "target", ValueError)
+    loss._check_prediction(prediction)
+    check_finite("target", target_array, owner=loss)
     return prediction, target_array
 
 
@@ -279,7 +282,7 @@ class BCEWithLogitsLoss(Loss):
                 f"{self!r}: target must lie in [0, 1], got values from {target.min()} "
                 f"to {target.max()}"
             )
-        losses = np.maximum(logits, 0) - logits * target + np.log1p(np.exp(-np.abs(logits)))
+        losses = softplus(logits) - logits * target
         value = self._finite_value(np.sum(losses) * self._scale(losses.size))
         self._saved = (logits, target)
         return value
@@ -300,10 +303,7 @@ class BCEWithLogitsLoss(Loss):
         if self._saved is None:
             raise RuntimeError(f"{self!r}: backward called before forward")
         logits, target = self._saved
-        # sigma(z), stably (as in backprop_ref.nn.activations.sigmoid).
-        e = np.exp(-np.abs(logits))
-        probability = np.where(logits >= 0, 1, e) / (1 + e)
-        gradient: FloatArray = probability - target
+        gradient: FloatArray = sigmoid(logits) - target
         gradient *= self._scale(gradient.size)
         return gradient
 
@@ -368,7 +368,7 @@ class CrossEntropyLoss(Loss):
         FloatingPointError
             If a logit is not finite.
         """
-        logits = as_float_array(prediction, self, "prediction")
+        logits = as_float_array("prediction", prediction, owner=self)
         if logits.ndim != 2 or logits.shape[0] == 0 or logits.shape[1] == 0:
             raise ValueError(
                 f"{self!r}: prediction must be logits of shape (N, C) with N, C >= 1, "
@@ -389,16 +389,12 @@ class CrossEntropyLoss(Loss):
                 f"{self!r}: target labels must lie in [0, {classes - 1}] for {classes} classes, "
                 f"got values from {labels.min()} to {labels.max()}"
             )
-        check_finite(logits, self, "prediction", FloatingPointError)
-
-        shifted = logits - logits.max(axis=1, keepdims=True)  # every row's max is now 0
-        exp = np.exp(shifted)
-        total = exp.sum(axis=1, keepdims=True)  # in [1, C]: the log never sees 0
-        # Per example: log sum_c e^(z_c - m) - (z_t - m), which is log sum_c e^z_c - z_t.
-        losses = np.log(total[:, 0]) - shifted[np.arange(batch), labels]
+        self._check_prediction(logits)
+        shifted = logits - logits.max(axis=1, keepdims=True)  # exact near the max: keeps digits
+        lse = log_sum_exp(shifted, axis=1, keepdims=True)
+        losses = lse[:, 0] - shifted[np.arange(batch), labels]  # log sum_c e^z_c - z_t
         value = self._finite_value(losses.sum() * self._scale(batch))
-        exp /= total  # the softmax, kept for backward
-        self._saved = (exp, labels)
+        self._saved = (np.exp(shifted - lse), labels)  # the softmax, for backward
         return value
 
     def backward(self) -> FloatArray:

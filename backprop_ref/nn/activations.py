@@ -34,7 +34,7 @@ import numpy as np
 from backprop_ref._checks import as_float_array, check_like, check_real
 from backprop_ref._numerics import floating, log_sum_exp, sigmoid, softplus
 from backprop_ref._typing import ArrayLike, FloatArray
-from backprop_ref.nn.module import Module
+from backprop_ref.nn.module import Module as Module
 from backprop_ref.nn.module import Sequential as Sequential
 
 __all__ = [
@@ -161,9 +161,10 @@ def gelu(x: ArrayLike) -> FloatArray:
 
 
 def gelu_derivative(x: ArrayLike) -> FloatArray:
-    r"""Return the exact derivative of :func:`gelu`, with :math:`t = \tanh u`:
+    r"""Return the exact derivative of :func:`gelu`.
 
-    .. math:: \tfrac12 (1 + t) + \tfrac12 x\,(1 - t^2)\,\sqrt{2/\pi}\,(1 + 3 \cdot 0.044715\,x^2).
+    With :math:`t = \tanh u`, it is :math:`\tfrac12 (1 + t) + \tfrac12 x\,(1 - t^2)\,
+    \sqrt{2/\pi}\,(1 + 3 \cdot 0.044715\,x^2)`.
 
     >>> gelu_derivative(np.array([-1000.0, 0.0, 1000.0]))
     array([0. , 0.5, 1. ])
@@ -183,7 +184,8 @@ def log_softmax(x: ArrayLike, axis: int = -1) -> FloatArray:
     """
     x = floating(x)
     shifted = x - np.max(x, axis=axis, keepdims=True)  # exact near the max: keeps its digits
-    return shifted - log_sum_exp(shifted, axis, keepdims=True)
+    log_probability: FloatArray = shifted - log_sum_exp(shifted, axis, keepdims=True)
+    return log_probability
 
 
 def softmax(x: ArrayLike, axis: int = -1) -> FloatArray:
@@ -276,9 +278,11 @@ class LeakyReLU(Activation):
         self.negative_slope = check_real("negative_slope", negative_slope, owner="LeakyReLU")
 
     def function(self, x: ArrayLike) -> FloatArray:
+        """Return :func:`leaky_relu` with this module's slope."""
         return leaky_relu(x, self.negative_slope)
 
     def derivative(self, x: ArrayLike) -> FloatArray:
+        """Return :func:`leaky_relu_derivative` with this module's slope."""
         return leaky_relu_derivative(x, self.negative_slope)
 
     def __repr__(self) -> str:

@@ -37,7 +37,7 @@ from backprop_ref._checks import (
 )
 from backprop_ref._typing import ArrayLike, FloatArray
 from backprop_ref.nn.activations import ACTIVATIONS as ACTIVATIONS
-from backprop_ref.nn.activations import Module
+from backprop_ref.nn.activations import Module as Module
 from backprop_ref.nn.activations import ReLU as ReLU
 from backprop_ref.nn.activations import Sequential as Sequential
 
@@ -144,7 +144,8 @@ class Linear(Module):
         ``grad_output`` does not have the shape or dtype of the last output.
         """
         self.backward_parameters(grad_output)
-        return np.asarray(grad_output) @ self.weight.T  # dx = delta W^T
+        dx: FloatArray = np.asarray(grad_output) @ self.weight.T  # dx = delta W^T
+        return dx
 
     def backward_parameters(self, grad_output: ArrayLike) -> None:
         """Write the weight and bias gradients as :meth:`backward`, skipping the input gradient."""

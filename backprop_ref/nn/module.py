@@ -78,6 +78,7 @@ class Module:
         return []
 
     def __call__(self, x: ArrayLike) -> FloatArray:
+        """Return ``self.forward(x)``."""
         return self.forward(x)
 
 
@@ -88,34 +89,14 @@ class Sequential(Module):
     :math:`\partial L/\partial x = J_{f_1}^\top \cdots J_{f_k}^\top\, \partial L/\partial y`:
     each module's ``backward`` applies one transposed Jacobian.
 
-    Parameters
-    ----------
-    modules
-        The modules, input side first: at least one, each instance once.
+    ``modules``: the modules, input side first; at least one (else ``ValueError``), each a
+    :class:`Module` (else ``TypeError``) and each instance once (else ``ValueError``).
 
-    Raises
-    ------
-    TypeError
-        If an element is not a :class:`Module`.
-    ValueError
-        If ``modules`` is empty or holds the same instance twice.
-
-    Examples
-    --------
-    >>> class Scale(Module):
-    ...     def __init__(self, factor):
-    ...         self.factor = factor
-    ...
-    ...     def forward(self, x):
-    ...         return self.factor * np.asarray(x)
-    ...
-    ...     def backward(self, grad_output):
-    ...         return self.factor * np.asarray(grad_output)
-    >>> model = Sequential([Scale(2.0), Scale(3.0)])
-    >>> model(np.array([[1.0]])), model.backward(np.array([[1.0]]))
-    (array([[6.]]), array([[6.]]))
-    >>> len(model), model.parameters()
-    (2, [])
+    >>> class Double(Module):
+    ...     forward = backward = staticmethod(lambda x: 2 * np.asarray(x))
+    >>> model = Sequential([Double(), Double()])
+    >>> model(np.array([[1.0]])), model.backward(np.array([[1.0]])), len(model)
+    (array([[4.]]), array([[4.]]), 2)
     """
 
     def __init__(self, modules: Iterable[Module]) -> None:

@@ -69,8 +69,12 @@ def sigmoid_derivative(x: ArrayLike) -> FloatArray:
     >>> sigmoid_derivative(np.array([-1000.0, 0.0, 1000.0]))
     array([0.  , 0.25, 0.  ])
     """
-    s = sigmoid(x)
-    return s * (1 - s)
+    return _sigmoid_slope(sigmoid(x))
+
+
+def _sigmoid_slope(y: FloatArray) -> FloatArray:
+    r"""Return :math:`\sigma'` from the output :math:`y = \sigma(x)`: :math:`y(1 - y)`."""
+    return y * (1 - y)
 
 
 def tanh(x: ArrayLike) -> FloatArray:
@@ -88,8 +92,12 @@ def tanh_derivative(x: ArrayLike) -> FloatArray:
     >>> tanh_derivative(np.array([-1000.0, 0.0, 1000.0]))
     array([0., 1., 0.])
     """
-    t = tanh(x)
-    return 1 - t * t
+    return _tanh_slope(tanh(x))
+
+
+def _tanh_slope(y: FloatArray) -> FloatArray:
+    r"""Return :math:`\tanh'` from the output :math:`y = \tanh x`: :math:`1 - y^2`."""
+    return 1 - y * y
 
 
 def relu(x: ArrayLike) -> FloatArray:
@@ -244,17 +252,31 @@ class Activation(Module):
 
 
 class Sigmoid(Activation):
-    """The module of :func:`sigmoid` and :func:`sigmoid_derivative`."""
+    """The module of :func:`sigmoid` and :func:`sigmoid_derivative`; it keeps its output."""
 
     function = staticmethod(sigmoid)
     derivative = staticmethod(sigmoid_derivative)
 
+    def _forward(self, x: FloatArray) -> tuple[FloatArray, FloatArray]:
+        y = sigmoid(x)
+        return y, y  # sigma' = y (1 - y) needs the output only: no second exponential
+
+    def _backward(self, grad_output: FloatArray, saved: FloatArray) -> FloatArray:
+        return grad_output * _sigmoid_slope(saved)
+
 
 class Tanh(Activation):
-    """The module of :func:`tanh` and :func:`tanh_derivative`."""
+    """The module of :func:`tanh` and :func:`tanh_derivative`; it keeps its output."""
 
     function = staticmethod(tanh)
     derivative = staticmethod(tanh_derivative)
+
+    def _forward(self, x: FloatArray) -> tuple[FloatArray, FloatArray]:
+        y = tanh(x)
+        return y, y  # tanh' = 1 - y^2 needs the output only: no second tanh
+
+    def _backward(self, grad_output: FloatArray, saved: FloatArray) -> FloatArray:
+        return grad_output * _tanh_slope(saved)
 
 
 class Softplus(Activation):

@@ -152,7 +152,7 @@ class Sequential(Module):
         ]
 
     def gradients(self) -> list[FloatArray]:
-        """Return every module's gradient buffers, in the order of :meth:`parameters`."""
+        """Return every module's gradient buffers, in the order of :meth:`Module.parameters`."""
         return [gradient for module in self._modules for gradient in module.gradients()]
 
     def __len__(self) -> int:

@@ -217,7 +217,8 @@ def test_backward_before_forward(loss_class: type[Loss]) -> None:
 @pytest.mark.parametrize("loss_class", [MSELoss, BCEWithLogitsLoss, CrossEntropyLoss])
 def test_bad_reduction(loss_class: type[Loss]) -> None:
     with pytest.raises(
-        ValueError, match=f"^{loss_class.__name__}: reduction must be 'mean' or 'sum', got 'none'$"
+        ValueError,
+        match=f"^{loss_class.__name__}: reduction must be one of 'mean', 'sum'; got 'none'$",
     ):
         loss_class(reduction="none")  # type: ignore[arg-type]
 

@@ -1,31 +1,26 @@
-r"""Elementwise activation functions, their derivatives, and the modules built from them.
+r"""Elementwise activations: each one a function, its derivative, and a thin module.
 
-Each activation comes three ways:
+Each output depends on its own input only, so a module's ``backward`` is the upstream gradient
+times the derivative, elementwise: :math:`\partial L/\partial x = \partial L/\partial y \odot
+f'(x)`. :data:`ACTIVATIONS` maps the names ``MLP(activation=...)`` accepts to the classes:
 
-* a plain function and its derivative, e.g. :func:`sigmoid` and :func:`sigmoid_derivative`, for
-  plots and for checking by hand (they accept any array or scalar, integers included);
-* a module, e.g. :class:`Sigmoid`, whose ``backward`` multiplies the upstream gradient by the
-  derivative, :math:`\partial L/\partial x = \partial L/\partial y \odot f'(x)` (elementwise,
-  because each output depends on one input only);
-* an entry of :data:`ACTIVATIONS`, which maps the names accepted by ``MLP(activation=...)`` to
-  the module classes. Every module also has ``function`` and ``derivative`` methods, so the docs
-  plot the whole family with one loop:
+>>> x = np.linspace(-3.0, 3.0, 7)
+>>> for name, activation in ACTIVATIONS.items():
+...     module = activation()
+...     print(f"{name:<10}", module.function(x)[-1].round(3), module.derivative(x)[-1].round(3))
+sigmoid    0.953 0.045
+tanh       0.995 0.01
+relu       3.0 1.0
+leaky_relu 3.0 1.0
+softplus   3.049 0.953
+gelu       2.996 1.012
 
-  >>> import numpy as np
-  >>> x = np.linspace(-3.0, 3.0, 7)
-  >>> for name, activation in ACTIVATIONS.items():
-  ...     module = activation()
-  ...     print(f"{name:<10}", module.function(x)[-1].round(3), module.derivative(x)[-1].round(3))
-  sigmoid    0.953 0.045
-  tanh       0.995 0.01
-  relu       3.0 1.0
-  leaky_relu 3.0 1.0
-  softplus   3.049 0.953
-  gelu       2.996 1.012
+The functions take any real array (integers become float64) and keep float32; each gives
+finite answers and no numpy warning at :math:`\pm 1000`. Besides its own names, the file passes
+on ``Module`` and ``Sequential`` from ``module.py`` for ``layers.py``.
 
-Every function is numerically stable: finite answers and no numpy warnings at :math:`\pm 1000`.
-The functions and modules keep the dtype of their input (float32 stays float32). The stable
-:func:`softmax` and :func:`log_softmax` live here too.
+Files to copy: ``backprop_ref/nn/activations.py``, ``backprop_ref/nn/module.py``,
+``backprop_ref/_checks.py``, ``backprop_ref/_numerics.py``, ``backprop_ref/_typing.py``.
 """
 
 from __future__ import annotations
@@ -36,9 +31,11 @@ from types import MappingProxyType
 
 import numpy as np
 
+from backprop_ref._checks import as_float_array, check_like, check_real
+from backprop_ref._numerics import floating, log_sum_exp, sigmoid, softplus
 from backprop_ref._typing import ArrayLike, FloatArray
-from backprop_ref.nn._checks import as_float_array, check_grad_output
-from backprop_ref.nn.module import Module
+from backprop_ref.nn.module import Module as Module
+from backprop_ref.nn.module import Sequential as Sequential
 
 __all__ = [
     "ACTIVATIONS",
@@ -65,522 +62,189 @@ __all__ = [
     "tanh_derivative",
 ]
 
-# --- the plain functions ----------------------------------------------------------------------
-
-
-def _floating(x: ArrayLike) -> FloatArray:
-    """Return ``x`` as a floating array: floats keep their dtype, integers become float64."""
-    array = np.asarray(x)
-    if np.issubdtype(array.dtype, np.floating):
-        return array
-    if np.issubdtype(array.dtype, np.integer) or array.dtype == np.bool_:
-        return array.astype(np.float64)
-    raise TypeError(f"x must hold real numbers, got dtype {array.dtype}")
-
-
-def sigmoid(x: ArrayLike) -> FloatArray:
-    r"""Compute the logistic sigmoid :math:`\sigma(x) = 1/(1 + e^{-x})` stably.
-
-    For :math:`x \ge 0` it evaluates :math:`1/(1 + e^{-x})` and for :math:`x < 0` the equal
-    :math:`e^{x}/(1 + e^{x})`, so the exponential is always of :math:`-|x|` and never overflows.
-
-    Parameters
-    ----------
-    x
-        Any array (or scalar).
-
-    Returns
-    -------
-    numpy.ndarray
-        :math:`\sigma(x)` elementwise, in :math:`[0, 1]`.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> sigmoid(np.array([-1000.0, 0.0, 1000.0]))
-    array([0. , 0.5, 1. ])
-    """
-    x = _floating(x)
-    e = np.exp(-np.abs(x))  # in (0, 1]
-    y: FloatArray = np.where(x >= 0, 1, e) / (1 + e)
-    return y
-
 
 def sigmoid_derivative(x: ArrayLike) -> FloatArray:
-    r"""Compute :math:`\sigma'(x) = \sigma(x)\,(1 - \sigma(x))`.
+    r"""Return :math:`\sigma'(x) = \sigma(x)\,(1 - \sigma(x))`, in :math:`[0, 1/4]`.
 
-    Parameters
-    ----------
-    x
-        Any array (or scalar).
-
-    Returns
-    -------
-    numpy.ndarray
-        The derivative elementwise, in :math:`[0, 1/4]`.
-
-    Examples
-    --------
-    >>> import numpy as np
     >>> sigmoid_derivative(np.array([-1000.0, 0.0, 1000.0]))
     array([0.  , 0.25, 0.  ])
     """
-    s = sigmoid(x)
-    return s * (1 - s)
+    return _sigmoid_slope(sigmoid(x))
+
+
+def _sigmoid_slope(y: FloatArray) -> FloatArray:
+    r"""Return :math:`\sigma'` from the output :math:`y = \sigma(x)`: :math:`y(1 - y)`."""
+    return y * (1 - y)
 
 
 def tanh(x: ArrayLike) -> FloatArray:
-    r"""Compute the hyperbolic tangent :math:`\tanh x` (numpy's, which is stable).
+    r"""Return :math:`\tanh x` (numpy's, which is stable).
 
-    Parameters
-    ----------
-    x
-        Any array (or scalar).
-
-    Returns
-    -------
-    numpy.ndarray
-        :math:`\tanh x` elementwise, in :math:`[-1, 1]`.
-
-    Examples
-    --------
-    >>> import numpy as np
     >>> tanh(np.array([-1000.0, 0.0, 1000.0]))
     array([-1.,  0.,  1.])
     """
-    return np.tanh(_floating(x))
+    return np.tanh(floating(x))
 
 
 def tanh_derivative(x: ArrayLike) -> FloatArray:
-    r"""Compute :math:`\tanh'(x) = 1 - \tanh^2 x`.
+    r"""Return :math:`\tanh'(x) = 1 - \tanh^2 x`.
 
-    Parameters
-    ----------
-    x
-        Any array (or scalar).
-
-    Returns
-    -------
-    numpy.ndarray
-        The derivative elementwise, in :math:`[0, 1]`.
-
-    Examples
-    --------
-    >>> import numpy as np
     >>> tanh_derivative(np.array([-1000.0, 0.0, 1000.0]))
     array([0., 1., 0.])
     """
-    t = tanh(x)
-    return 1 - t * t
+    return _tanh_slope(tanh(x))
+
+
+def _tanh_slope(y: FloatArray) -> FloatArray:
+    r"""Return :math:`\tanh'` from the output :math:`y = \tanh x`: :math:`1 - y^2`."""
+    return 1 - y * y
 
 
 def relu(x: ArrayLike) -> FloatArray:
-    r"""Compute the rectified linear unit :math:`\max(x, 0)`.
+    r"""Return :math:`\max(x, 0)`.
 
-    Parameters
-    ----------
-    x
-        Any array (or scalar).
-
-    Returns
-    -------
-    numpy.ndarray
-        :math:`\max(x, 0)` elementwise.
-
-    Examples
-    --------
-    >>> import numpy as np
     >>> relu(np.array([-2.0, 0.0, 3.0]))
     array([0., 0., 3.])
     """
-    return np.maximum(_floating(x), 0)
+    return np.maximum(floating(x), 0)
 
 
 def relu_derivative(x: ArrayLike) -> FloatArray:
-    r"""Compute the derivative of :func:`relu`: 1 where :math:`x > 0`, else 0.
+    r"""Return 1 where :math:`x > 0`, else 0 (at the kink 0, as PyTorch), in the dtype of ``x``.
 
-    ReLU has no derivative at 0; like PyTorch, we use 0 there.
-
-    Parameters
-    ----------
-    x
-        Any array (or scalar).
-
-    Returns
-    -------
-    numpy.ndarray
-        0 or 1 elementwise, in the dtype of ``x``.
-
-    Examples
-    --------
-    >>> import numpy as np
     >>> relu_derivative(np.array([-2.0, 0.0, 3.0]))
     array([0., 0., 1.])
     """
-    x = _floating(x)
+    x = floating(x)
     return (x > 0).astype(x.dtype)
 
 
 def leaky_relu(x: ArrayLike, negative_slope: float = 0.01) -> FloatArray:
-    r"""Compute the leaky ReLU: :math:`x` where :math:`x > 0`, else :math:`a x`.
+    r"""Return :math:`x` where :math:`x > 0`, else :math:`a x`, with :math:`a` = ``negative_slope``.
 
-    Parameters
-    ----------
-    x
-        Any array (or scalar).
-    negative_slope
-        The slope :math:`a` for negative inputs.
-
-    Returns
-    -------
-    numpy.ndarray
-        The leaky ReLU elementwise.
-
-    Examples
-    --------
-    >>> import numpy as np
     >>> leaky_relu(np.array([-2.0, 0.0, 3.0]), negative_slope=0.1)
     array([-0.2,  0. ,  3. ])
     """
-    x = _floating(x)
+    x = floating(x)
     return np.where(x > 0, x, negative_slope * x)
 
 
 def leaky_relu_derivative(x: ArrayLike, negative_slope: float = 0.01) -> FloatArray:
-    r"""Compute the derivative of :func:`leaky_relu`: 1 where :math:`x > 0`, else the slope.
+    r"""Return 1 where :math:`x > 0`, else ``negative_slope`` (at 0 too, as PyTorch).
 
-    At 0 we use ``negative_slope``, as PyTorch does.
-
-    Parameters
-    ----------
-    x
-        Any array (or scalar).
-    negative_slope
-        The slope for negative inputs.
-
-    Returns
-    -------
-    numpy.ndarray
-        The derivative elementwise, in the dtype of ``x``.
-
-    Examples
-    --------
-    >>> import numpy as np
     >>> leaky_relu_derivative(np.array([-2.0, 0.0, 3.0]), negative_slope=0.1)
     array([0.1, 0.1, 1. ])
     """
-    x = _floating(x)
+    x = floating(x)
     return np.where(x > 0, 1, negative_slope).astype(x.dtype, copy=False)
 
 
-def softplus(x: ArrayLike) -> FloatArray:
-    r"""Compute the softplus :math:`\log(1 + e^x)`, a smooth ReLU, stably.
-
-    Evaluated as :math:`\max(x, 0) + \log(1 + e^{-|x|})`: the exponential never overflows, and
-    ``log1p`` keeps precision when :math:`e^{-|x|}` is tiny.
-
-    Parameters
-    ----------
-    x
-        Any array (or scalar).
-
-    Returns
-    -------
-    numpy.ndarray
-        :math:`\log(1 + e^x)` elementwise, positive.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> softplus(np.array([-1000.0, 1000.0]))
-    array([   0., 1000.])
-    >>> float(softplus(0.0))  # log 2
-    0.6931471805599453
-    """
-    x = _floating(x)
-    return np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))
-
-
 def softplus_derivative(x: ArrayLike) -> FloatArray:
-    r"""Compute the derivative of :func:`softplus`: the sigmoid, :math:`e^x/(1 + e^x) = \sigma(x)`.
+    r"""Return the derivative of :math:`\log(1 + e^x)`: :math:`e^x/(1 + e^x) = \sigma(x)`.
 
-    Parameters
-    ----------
-    x
-        Any array (or scalar).
-
-    Returns
-    -------
-    numpy.ndarray
-        :math:`\sigma(x)` elementwise.
-
-    Examples
-    --------
-    >>> import numpy as np
     >>> softplus_derivative(np.array([0.0]))
     array([0.5])
     """
     return sigmoid(x)
 
 
-# The tanh approximation of GELU (Hendrycks and Gimpel, 2016), as in PyTorch's
+# The tanh approximation of GELU (Hendrycks and Gimpel, 2016), PyTorch's
 # GELU(approximate="tanh"). Python floats, so float32 inputs stay float32.
 _GELU_SCALE = math.sqrt(2.0 / math.pi)
 _GELU_CUBIC = 0.044715
 
 
 def gelu(x: ArrayLike) -> FloatArray:
-    r"""Compute GELU in its tanh approximation: :math:`\tfrac12 x\,(1 + \tanh u)`.
+    r"""Return GELU in its tanh approximation, :math:`\tfrac12 x\,(1 + \tanh u)`.
 
-    .. math::
+    Here :math:`u = \sqrt{2/\pi}\,(x + 0.044715\,x^3)`; the exact :math:`x\,\Phi(x)` differs by
+    less than :math:`5 \times 10^{-4}`.
 
-        u = \sqrt{2/\pi}\,\bigl(x + 0.044715\,x^3\bigr).
-
-    This is PyTorch's ``GELU(approximate="tanh")`` (used by GPT-2 and BERT). The exact GELU,
-    :math:`x\,\Phi(x)`, differs from it by less than :math:`5 \times 10^{-4}`.
-
-    Parameters
-    ----------
-    x
-        Any array (or scalar).
-
-    Returns
-    -------
-    numpy.ndarray
-        The approximate GELU elementwise.
-
-    Examples
-    --------
-    >>> import numpy as np
     >>> gelu(np.array([-1000.0, 0.0, 1000.0]))
     array([  -0.,    0., 1000.])
     """
-    x = _floating(x)
-    u = _GELU_SCALE * x * (1 + _GELU_CUBIC * x * x)
-    y: FloatArray = 0.5 * x * (1 + np.tanh(u))
+    x = floating(x)
+    y: FloatArray = 0.5 * x * (1 + np.tanh(_GELU_SCALE * x * (1 + _GELU_CUBIC * x * x)))
     return y
 
 
 def gelu_derivative(x: ArrayLike) -> FloatArray:
-    r"""Compute the exact derivative of the tanh approximation :func:`gelu`.
+    r"""Return the exact derivative of :func:`gelu`.
 
-    With :math:`u` as in :func:`gelu` and :math:`t = \tanh u`, the product and chain rules give
+    With :math:`t = \tanh u`, it is :math:`\tfrac12 (1 + t) + \tfrac12 x\,(1 - t^2)\,
+    \sqrt{2/\pi}\,(1 + 3 \cdot 0.044715\,x^2)`.
 
-    .. math::
-
-        \frac{d}{dx}\,\tfrac12 x (1 + t)
-        = \tfrac12 (1 + t) + \tfrac12 x\,(1 - t^2)\,\sqrt{2/\pi}\,(1 + 3 \cdot 0.044715\,x^2).
-
-    Parameters
-    ----------
-    x
-        Any array (or scalar).
-
-    Returns
-    -------
-    numpy.ndarray
-        The derivative elementwise; it dips slightly below 0 near :math:`x \approx -0.75`.
-
-    Examples
-    --------
-    >>> import numpy as np
     >>> gelu_derivative(np.array([-1000.0, 0.0, 1000.0]))
     array([0. , 0.5, 1. ])
     """
-    x = _floating(x)
-    x2 = x * x
-    t = np.tanh(_GELU_SCALE * x * (1 + _GELU_CUBIC * x2))
-    du_dx = _GELU_SCALE * (1 + 3 * _GELU_CUBIC * x2)
+    x = floating(x)
+    t = np.tanh(_GELU_SCALE * x * (1 + _GELU_CUBIC * x * x))
+    du_dx = _GELU_SCALE * (1 + 3 * _GELU_CUBIC * x * x)
     slope: FloatArray = 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * du_dx
     return slope
 
 
+def log_softmax(x: ArrayLike, axis: int = -1) -> FloatArray:
+    r"""Return :math:`x_i - \log\sum_j e^{x_j}` along ``axis`` (no :math:`\log 0`, no overflow).
+
+    >>> log_softmax(np.array([0.0, -1000.0]))
+    array([    0., -1000.])
+    """
+    x = floating(x)
+    shifted = x - np.max(x, axis=axis, keepdims=True)  # exact near the max: keeps its digits
+    log_probability: FloatArray = shifted - log_sum_exp(shifted, axis, keepdims=True)
+    return log_probability
+
+
 def softmax(x: ArrayLike, axis: int = -1) -> FloatArray:
-    r"""Compute the softmax :math:`e^{x_i} / \sum_j e^{x_j}` along ``axis``, stably.
+    r"""Return :math:`e^{x_i} / \sum_j e^{x_j}` along ``axis``, as :math:`e^{\text{log-softmax}}`.
 
-    Subtracting :math:`\max_j x_j` first changes nothing mathematically (it cancels between
-    numerator and denominator) but makes every exponent :math:`\le 0`, so nothing overflows and
-    the denominator is at least 1.
-
-    Parameters
-    ----------
-    x
-        A finite array (or a list), e.g. logits of shape ``(N, C)``.
-    axis
-        The axis that sums to 1.
-
-    Returns
-    -------
-    numpy.ndarray
-        Probabilities: non-negative, summing to 1 along ``axis``.
-
-    Examples
-    --------
-    >>> import numpy as np
     >>> softmax(np.array([[1000.0, 1000.0], [0.0, -1000.0]]))
     array([[0.5, 0.5],
            [1. , 0. ]])
     """
-    x = _floating(x)
-    e = np.exp(x - np.max(x, axis=axis, keepdims=True))
-    probability: FloatArray = e / np.sum(e, axis=axis, keepdims=True)
-    return probability
-
-
-def log_softmax(x: ArrayLike, axis: int = -1) -> FloatArray:
-    r"""Compute the logarithm of :func:`softmax`, :math:`x_i - \log\sum_j e^{x_j}`, stably.
-
-    With :math:`m = \max_j x_j`, :math:`\log\sum_j e^{x_j} = m + \log\sum_j e^{x_j - m}` (the
-    log-sum-exp trick): no overflow, and no :math:`\log 0` for very negative :math:`x_i`, where
-    ``np.log(softmax(x))`` would give ``-inf``.
-
-    Parameters
-    ----------
-    x
-        A finite array (or a list), e.g. logits of shape ``(N, C)``.
-    axis
-        The axis to normalise along.
-
-    Returns
-    -------
-    numpy.ndarray
-        Log-probabilities, all :math:`\le 0`.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> log_softmax(np.array([0.0, -1000.0]))
-    array([    0., -1000.])
-    """
-    x = _floating(x)
-    shifted = x - np.max(x, axis=axis, keepdims=True)
-    log_probability: FloatArray = shifted - np.log(
-        np.sum(np.exp(shifted), axis=axis, keepdims=True)
-    )
-    return log_probability
-
-
-# --- the modules ------------------------------------------------------------------------------
+    return np.exp(log_softmax(x, axis))
 
 
 class Activation(Module):
-    r"""Base class of the elementwise activation modules, :math:`y_i = f(x_i)`.
+    r"""Base class of the elementwise modules, :math:`y = f(x)`, :math:`dx = dy \odot f'(x)`.
 
-    ``backward`` returns :math:`\partial L/\partial y \odot f'(x)`. A subclass defines
-    :meth:`function` and :meth:`derivative`; by default ``forward`` caches the input and
-    ``backward`` calls :meth:`derivative` on it. Subclasses whose derivative is cheaper from the
-    output (sigmoid, tanh, ReLU) override ``_forward``, which returns the output and the array
-    to cache, and ``_backward``, which receives that array back.
-
-    Activations have no parameters and no ``dtype`` of their own: they keep the dtype of their
-    input, which must be floating (``TypeError`` otherwise). Inputs are not scanned for NaN or
-    inf; a non-finite value flows on to the next ``Linear`` or the loss, which reports it.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> class Square(Activation):
-    ...     def function(self, x):
-    ...         return np.asarray(x) ** 2
-    ...
-    ...     def derivative(self, x):
-    ...         return 2 * np.asarray(x)
-    >>> square = Square()
-    >>> square(np.array([[3.0]]))
-    array([[9.]])
-    >>> square.backward(np.array([[1.0]]))
-    array([[6.]])
+    A subclass sets :meth:`function` and :meth:`derivative`. ``forward`` caches what
+    ``_forward`` returns beside the output (by default the input), ``backward`` hands it to
+    ``_backward``. The input must be floating (``TypeError``); its dtype is kept.
     """
 
     _saved: FloatArray | None = None
 
     def function(self, x: ArrayLike) -> FloatArray:
-        """Return :math:`f(x)` elementwise.
-
-        Parameters
-        ----------
-        x
-            Any array.
-
-        Returns
-        -------
-        numpy.ndarray
-            :math:`f(x)`, same shape.
-        """
+        """Return :math:`f(x)` elementwise."""
         raise NotImplementedError(f"{type(self).__name__} must implement function")
 
     def derivative(self, x: ArrayLike) -> FloatArray:
-        r"""Return :math:`f'(x)` elementwise.
-
-        Parameters
-        ----------
-        x
-            Any array.
-
-        Returns
-        -------
-        numpy.ndarray
-            :math:`f'(x)`, same shape.
-        """
+        """Return :math:`f'(x)` elementwise."""
         raise NotImplementedError(f"{type(self).__name__} must implement derivative")
 
     def forward(self, x: ArrayLike) -> FloatArray:
-        """Return :math:`f(x)` and cache what :meth:`backward` needs.
-
-        Parameters
-        ----------
-        x
-            A floating array of any shape.
-
-        Returns
-        -------
-        numpy.ndarray
-            :math:`f(x)`, same shape and dtype.
-
-        Raises
-        ------
-        TypeError
-            If ``x`` does not have a floating dtype.
-        """
-        x = as_float_array(x, self, "input")
-        y, saved = self._forward(x)
-        self._saved = saved
+        """Return :math:`f(x)` for a floating ``x``; ``TypeError`` otherwise."""
+        y, self._saved = self._forward(as_float_array("input", x, owner=self))
         return y
 
     def backward(self, grad_output: ArrayLike) -> FloatArray:
         r"""Return :math:`\partial L/\partial y \odot f'(x)` for the last :meth:`forward`.
 
-        Parameters
-        ----------
-        grad_output
-            :math:`\partial L/\partial y`, the shape and dtype of the last output.
-
-        Returns
-        -------
-        numpy.ndarray
-            :math:`\partial L/\partial x`.
-
-        Raises
-        ------
-        RuntimeError
-            If :meth:`forward` has not been called.
-        ValueError
-            If ``grad_output`` does not have the shape of the last output.
-        TypeError
-            If ``grad_output`` does not have the dtype of the last output.
+        Raises ``RuntimeError`` before any forward, ``ValueError`` or ``TypeError`` if
+        ``grad_output`` does not have the shape or the dtype of the last output.
         """
-        saved = self._saved
-        if saved is None:
+        if self._saved is None:
             raise RuntimeError(f"{self!r}: backward called before forward")
-        delta = check_grad_output(grad_output, self, saved.shape, saved.dtype)
+        saved = self._saved
+        delta = check_like("grad_output", grad_output, saved.shape, saved.dtype, owner=self)
         return self._backward(delta, saved)
 
     def _forward(self, x: FloatArray) -> tuple[FloatArray, FloatArray]:
-        """Return the output and the array ``backward`` needs (here: the input)."""
         return self.function(x), x
 
     def _backward(self, grad_output: FloatArray, saved: FloatArray) -> FloatArray:
-        """Return the input gradient from the upstream gradient and the cached array."""
         return grad_output * self.derivative(saved)
 
     def __repr__(self) -> str:
@@ -588,181 +252,90 @@ class Activation(Module):
 
 
 class Sigmoid(Activation):
-    r"""The logistic sigmoid :math:`y = \sigma(x)`, with :math:`\sigma' = y(1 - y)` from the output.
+    """The module of :func:`sigmoid` and :func:`sigmoid_derivative`; it keeps its output."""
 
-    Examples
-    --------
-    >>> import numpy as np
-    >>> module = Sigmoid()
-    >>> module(np.array([[0.0, 1000.0]]))
-    array([[0.5, 1. ]])
-    >>> module.backward(np.array([[1.0, 1.0]]))
-    array([[0.25, 0.  ]])
-    """
-
-    def function(self, x: ArrayLike) -> FloatArray:
-        r"""Return :func:`sigmoid` of ``x``.
-
-        Parameters
-        ----------
-        x
-            Any array.
-
-        Returns
-        -------
-        numpy.ndarray
-            :math:`\sigma(x)`.
-        """
-        return sigmoid(x)
-
-    def derivative(self, x: ArrayLike) -> FloatArray:
-        r"""Return :func:`sigmoid_derivative` of ``x``.
-
-        Parameters
-        ----------
-        x
-            Any array.
-
-        Returns
-        -------
-        numpy.ndarray
-            :math:`\sigma'(x)`.
-        """
-        return sigmoid_derivative(x)
+    function = staticmethod(sigmoid)
+    derivative = staticmethod(sigmoid_derivative)
 
     def _forward(self, x: FloatArray) -> tuple[FloatArray, FloatArray]:
         y = sigmoid(x)
-        return y, y  # the derivative needs only the output
+        return y, y  # sigma' = y (1 - y) needs the output only: no second exponential
 
     def _backward(self, grad_output: FloatArray, saved: FloatArray) -> FloatArray:
-        return grad_output * saved * (1 - saved)
+        return grad_output * _sigmoid_slope(saved)
 
 
 class Tanh(Activation):
-    r"""The hyperbolic tangent :math:`y = \tanh x`, with :math:`\tanh' = 1 - y^2` from the output.
+    """The module of :func:`tanh` and :func:`tanh_derivative`; it keeps its output."""
 
-    Examples
-    --------
-    >>> import numpy as np
-    >>> module = Tanh()
-    >>> module(np.array([[0.0, -1000.0]]))
-    array([[ 0., -1.]])
-    >>> module.backward(np.array([[2.0, 2.0]]))
-    array([[2., 0.]])
-    """
-
-    def function(self, x: ArrayLike) -> FloatArray:
-        r"""Return :func:`tanh` of ``x``.
-
-        Parameters
-        ----------
-        x
-            Any array.
-
-        Returns
-        -------
-        numpy.ndarray
-            :math:`\tanh x`.
-        """
-        return tanh(x)
-
-    def derivative(self, x: ArrayLike) -> FloatArray:
-        r"""Return :func:`tanh_derivative` of ``x``.
-
-        Parameters
-        ----------
-        x
-            Any array.
-
-        Returns
-        -------
-        numpy.ndarray
-            :math:`1 - \tanh^2 x`.
-        """
-        return tanh_derivative(x)
+    function = staticmethod(tanh)
+    derivative = staticmethod(tanh_derivative)
 
     def _forward(self, x: FloatArray) -> tuple[FloatArray, FloatArray]:
-        y = np.tanh(x)
-        return y, y
+        y = tanh(x)
+        return y, y  # tanh' = 1 - y^2 needs the output only: no second tanh
 
     def _backward(self, grad_output: FloatArray, saved: FloatArray) -> FloatArray:
-        return grad_output * (1 - saved * saved)
+        return grad_output * _tanh_slope(saved)
+
+
+class Softplus(Activation):
+    """The module of :func:`softplus` and :func:`softplus_derivative` (PyTorch's, ``beta=1``)."""
+
+    function = staticmethod(softplus)
+    derivative = staticmethod(softplus_derivative)
+
+
+class GELU(Activation):
+    """The module of :func:`gelu` and :func:`gelu_derivative` (``approximate="tanh"``)."""
+
+    function = staticmethod(gelu)
+    derivative = staticmethod(gelu_derivative)
+
+
+class LeakyReLU(Activation):
+    """The module of :func:`leaky_relu` and :func:`leaky_relu_derivative`, slope 0.01 default."""
+
+    def __init__(self, negative_slope: float = 0.01) -> None:
+        self.negative_slope = check_real("negative_slope", negative_slope, owner="LeakyReLU")
+
+    def function(self, x: ArrayLike) -> FloatArray:
+        """Return :func:`leaky_relu` with this module's slope."""
+        return leaky_relu(x, self.negative_slope)
+
+    def derivative(self, x: ArrayLike) -> FloatArray:
+        """Return :func:`leaky_relu_derivative` with this module's slope."""
+        return leaky_relu_derivative(x, self.negative_slope)
+
+    def __repr__(self) -> str:
+        return f"LeakyReLU(negative_slope={self.negative_slope})"
 
 
 class ReLU(Activation):
-    r"""The rectified linear unit :math:`y = \max(x, 0)`; backward passes the gradient where y > 0.
+    """The module of :func:`relu` and :func:`relu_derivative`; ``inplace`` as in PyTorch.
 
-    Parameters
-    ----------
-    inplace
-        Overwrite the input with the output in ``forward``, and the upstream gradient with the
-        input gradient in ``backward``, as PyTorch's ``ReLU(inplace=True)`` does. This saves
-        writing two fresh arrays per step, but it is safe only where nothing else uses those
-        arrays afterwards: ``MLP`` uses it because there each ReLU's input and upstream
-        gradient are fresh arrays made by the neighbouring ``Linear`` layers. Off by default.
+    ``inplace=True`` overwrites the input with the output and the upstream gradient with the
+    input gradient: safe only where nothing else reads those arrays (as in ``MLP``).
 
-    Examples
-    --------
-    >>> import numpy as np
-    >>> module = ReLU()
-    >>> module(np.array([[-1.0, 2.0]]))
-    array([[0., 2.]])
-    >>> module.backward(np.array([[5.0, 5.0]]))
-    array([[0., 5.]])
-
-    In place, the arrays passed in are overwritten and returned:
-
-    >>> x, grad_output = np.array([[-1.0, 2.0]]), np.array([[5.0, 5.0]])
+    >>> x, dy = np.array([[-1.0, 2.0]]), np.array([[5.0, 5.0]])
     >>> module = ReLU(inplace=True)
-    >>> module(x) is x, x
-    (True, array([[0., 2.]]))
-    >>> module.backward(grad_output) is grad_output, grad_output
-    (True, array([[0., 5.]]))
+    >>> module(x) is x, x, module.backward(dy) is dy, dy
+    (True, array([[0., 2.]]), True, array([[0., 5.]]))
     """
 
+    function = staticmethod(relu)
+    derivative = staticmethod(relu_derivative)
     _zeros: FloatArray | None = None
 
     def __init__(self, inplace: bool = False) -> None:
         self.inplace = bool(inplace)
 
-    def function(self, x: ArrayLike) -> FloatArray:
-        r"""Return :func:`relu` of ``x``.
-
-        Parameters
-        ----------
-        x
-            Any array.
-
-        Returns
-        -------
-        numpy.ndarray
-            :math:`\max(x, 0)`.
-        """
-        return relu(x)
-
-    def derivative(self, x: ArrayLike) -> FloatArray:
-        """Return :func:`relu_derivative` of ``x``.
-
-        Parameters
-        ----------
-        x
-            Any array.
-
-        Returns
-        -------
-        numpy.ndarray
-            1 where :math:`x > 0`, else 0.
-        """
-        return relu_derivative(x)
-
     def _forward(self, x: FloatArray) -> tuple[FloatArray, FloatArray]:
-        # The derivative, 1 where x > 0 and 0 elsewhere, is all backward needs. As floats, the
-        # product in backward is a plain same-dtype multiplication.
-        slope = (x > 0).astype(x.dtype)
         # Against an array of zeros np.maximum runs its vectorized loop, about 3 times faster
         # than against the scalar 0; the zeros are allocated once per input shape.
         if self._zeros is None or self._zeros.shape != x.shape or self._zeros.dtype != x.dtype:
             self._zeros = np.zeros_like(x)
+        slope = relu_derivative(x)  # before x may be overwritten: all backward needs
         y: FloatArray = np.maximum(x, self._zeros, out=x if self.inplace else None)
         return y, slope
 
@@ -772,165 +345,6 @@ class ReLU(Activation):
 
     def __repr__(self) -> str:
         return "ReLU(inplace=True)" if self.inplace else "ReLU()"
-
-
-class LeakyReLU(Activation):
-    r"""The leaky ReLU: :math:`y = x` for :math:`x > 0`, else :math:`a x`.
-
-    Parameters
-    ----------
-    negative_slope
-        The slope :math:`a` for negative inputs, as in PyTorch (default 0.01).
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> module = LeakyReLU(negative_slope=0.1)
-    >>> module
-    LeakyReLU(negative_slope=0.1)
-    >>> module(np.array([[-1.0, 2.0]]))
-    array([[-0.1,  2. ]])
-    >>> module.backward(np.array([[5.0, 5.0]]))
-    array([[0.5, 5. ]])
-    """
-
-    def __init__(self, negative_slope: float = 0.01) -> None:
-        if isinstance(negative_slope, bool) or not isinstance(negative_slope, (int, float)):
-            raise TypeError(
-                f"LeakyReLU: negative_slope must be a real number, got "
-                f"{type(negative_slope).__name__}"
-            )
-        if not math.isfinite(negative_slope):
-            raise ValueError(f"LeakyReLU: negative_slope must be finite, got {negative_slope}")
-        self.negative_slope = float(negative_slope)
-
-    def function(self, x: ArrayLike) -> FloatArray:
-        """Return :func:`leaky_relu` of ``x`` with this module's slope.
-
-        Parameters
-        ----------
-        x
-            Any array.
-
-        Returns
-        -------
-        numpy.ndarray
-            The leaky ReLU of ``x``.
-        """
-        return leaky_relu(x, self.negative_slope)
-
-    def derivative(self, x: ArrayLike) -> FloatArray:
-        """Return :func:`leaky_relu_derivative` of ``x`` with this module's slope.
-
-        Parameters
-        ----------
-        x
-            Any array.
-
-        Returns
-        -------
-        numpy.ndarray
-            1 where :math:`x > 0`, else the slope.
-        """
-        return leaky_relu_derivative(x, self.negative_slope)
-
-    def __repr__(self) -> str:
-        return f"LeakyReLU(negative_slope={self.negative_slope})"
-
-
-class Softplus(Activation):
-    r"""The softplus :math:`y = \log(1 + e^x)`, whose derivative is :math:`\sigma(x)`.
-
-    PyTorch's ``Softplus`` has a sharpness ``beta`` (default 1) and switches to :math:`y = x`
-    above ``threshold=20``; this module is ``beta=1`` with no threshold, since the stable
-    formula needs none.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> module = Softplus()
-    >>> module(np.array([[0.0]])).round(6)
-    array([[0.693147]])
-    >>> module.backward(np.array([[1.0]]))
-    array([[0.5]])
-    """
-
-    def function(self, x: ArrayLike) -> FloatArray:
-        r"""Return :func:`softplus` of ``x``.
-
-        Parameters
-        ----------
-        x
-            Any array.
-
-        Returns
-        -------
-        numpy.ndarray
-            :math:`\log(1 + e^x)`.
-        """
-        return softplus(x)
-
-    def derivative(self, x: ArrayLike) -> FloatArray:
-        r"""Return :func:`softplus_derivative` of ``x``.
-
-        Parameters
-        ----------
-        x
-            Any array.
-
-        Returns
-        -------
-        numpy.ndarray
-            :math:`\sigma(x)`.
-        """
-        return softplus_derivative(x)
-
-
-class GELU(Activation):
-    r"""GELU in its tanh approximation (PyTorch's ``GELU(approximate="tanh")``), see :func:`gelu`.
-
-    ``backward`` uses :func:`gelu_derivative`, the exact derivative of the approximation, so
-    gradient checks pass to rounding error.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> module = GELU()
-    >>> module(np.array([[0.0, 1000.0]]))
-    array([[   0., 1000.]])
-    >>> module.backward(np.array([[1.0, 1.0]]))
-    array([[0.5, 1. ]])
-    """
-
-    def function(self, x: ArrayLike) -> FloatArray:
-        """Return :func:`gelu` of ``x``.
-
-        Parameters
-        ----------
-        x
-            Any array.
-
-        Returns
-        -------
-        numpy.ndarray
-            The approximate GELU of ``x``.
-        """
-        return gelu(x)
-
-    def derivative(self, x: ArrayLike) -> FloatArray:
-        """Return :func:`gelu_derivative` of ``x``.
-
-        Parameters
-        ----------
-        x
-            Any array.
-
-        Returns
-        -------
-        numpy.ndarray
-            The derivative of the approximate GELU.
-        """
-        return gelu_derivative(x)
 
 
 #: The activations by the names ``MLP(activation=...)`` accepts, name to module class (read-only).

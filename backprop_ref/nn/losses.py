@@ -1,21 +1,14 @@
 r"""Loss functions with ``forward`` and ``backward``, as PyTorch defines them.
 
-A loss compares a batch of predictions with targets and returns one number::
+``value = loss.forward(prediction, target)`` returns a Python float and ``loss.backward()``
+returns :math:`\partial L/\partial\,\text{prediction}` (no argument: backpropagation starts
+here, :math:`\partial L/\partial L = 1`), the ``grad_output`` of the model's last layer.
+Every loss is stable (finite for logits of :math:`\pm 1000`), keeps the prediction's dtype,
+and raises ``FloatingPointError`` instead of returning NaN or inf: the model has diverged.
+``reduction="mean"`` (default) averages, ``"sum"`` adds up (PyTorch's ``"none"`` is not offered).
 
-    value = loss.forward(prediction, target)   # a Python float
-    grad_prediction = loss.backward()          # dL/d(prediction), shape of prediction
-
-``backward`` takes no argument: the loss is where backpropagation starts,
-:math:`\partial L/\partial L = 1`. Its result is the ``grad_output`` of the model's last layer.
-
-All losses are numerically stable (finite values and no numpy warnings for logits of
-:math:`\pm 1000`), keep the dtype of the prediction (targets are converted to it), and raise
-``FloatingPointError`` with a hint instead of returning NaN or inf: a non-finite loss means the
-model has diverged, and continuing would only spread NaN into every parameter.
-
-``reduction="mean"`` (the default) averages over the batch (over every element for
-:class:`MSELoss` and :class:`BCEWithLogitsLoss`), ``"sum"`` adds up; PyTorch's ``"none"`` is
-not offered, since ``forward`` returns one number.
+Files to copy: ``backprop_ref/nn/losses.py``, ``backprop_ref/_checks.py``,
+``backprop_ref/_numerics.py``, ``backprop_ref/_typing.py``.
 """
 
 from __future__ import annotations
@@ -25,63 +18,41 @@ from typing import Any, Literal, TypeAlias
 
 import numpy as np
 
+from backprop_ref._checks import as_float_array, check_choice, check_finite
+from backprop_ref._numerics import log_sum_exp, sigmoid, softplus
 from backprop_ref._typing import ArrayLike, FloatArray, IntArray
-from backprop_ref.nn._checks import as_float_array, check_finite, check_reduction
 
 __all__ = ["BCEWithLogitsLoss", "CrossEntropyLoss", "Loss", "MSELoss", "Reduction"]
 
 #: How a loss combines the per-element losses, by their mean or by their sum.
 Reduction: TypeAlias = Literal["mean", "sum"]
 
+_DIVERGED = (
+    "training has probably diverged: lower the learning rate, or scale the inputs "
+    "(e.g. to zero mean and unit variance)"
+)
+
 
 class Loss:
     """Base class of the losses: ``forward(prediction, target) -> float`` and ``backward()``.
 
-    Parameters
-    ----------
-    reduction
-        ``"mean"`` (default) or ``"sum"`` of the per-element losses.
+    ``reduction`` is ``"mean"`` (default) or ``"sum"`` of the per-element losses; another
+    value raises ``ValueError``.
 
-    Raises
-    ------
-    ValueError
-        If ``reduction`` is neither ``"mean"`` nor ``"sum"``.
-
-    Examples
-    --------
     >>> MSELoss(reduction="sum")
     MSELoss(reduction='sum')
     """
 
     def __init__(self, reduction: Reduction = "mean") -> None:
-        check_reduction(reduction, type(self).__name__)
+        check_choice("reduction", reduction, ("mean", "sum"), owner=type(self).__name__)
         self.reduction: Reduction = reduction
 
     def forward(self, prediction: ArrayLike, target: ArrayLike) -> float:
-        """Return the loss of ``prediction`` against ``target`` and cache what ``backward`` needs.
-
-        Parameters
-        ----------
-        prediction
-            The model's output batch.
-        target
-            What it should have been.
-
-        Returns
-        -------
-        float
-            The loss.
-        """
+        """Return the loss of ``prediction`` against ``target``; cache what backward needs."""
         raise NotImplementedError(f"{type(self).__name__} must implement forward")
 
     def backward(self) -> FloatArray:
-        """Return the gradient of the last loss with respect to the prediction.
-
-        Returns
-        -------
-        numpy.ndarray
-            Same shape and dtype as the last prediction.
-        """
+        """Return the gradient of the last loss with respect to its prediction (same shape)."""
         raise NotImplementedError(f"{type(self).__name__} must implement backward")
 
     def __call__(self, prediction: ArrayLike, target: ArrayLike) -> float:
@@ -95,11 +66,15 @@ class Loss:
         """Return ``value`` as a float, or raise ``FloatingPointError`` with a hint."""
         result = float(value)
         if not math.isfinite(result):
-            raise FloatingPointError(
-                f"{self!r}: the loss is {result}, not finite; training has probably diverged: "
-                "lower the learning rate, or scale the inputs (e.g. to zero mean and unit variance)"
-            )
+            raise FloatingPointError(f"{self!r}: the loss is {result}, not finite; {_DIVERGED}")
         return result
+
+    def _check_prediction(self, prediction: FloatArray) -> None:
+        """Raise ``FloatingPointError`` with the hint if ``prediction`` is not finite."""
+        try:
+            check_finite("prediction", prediction, owner=self, error=FloatingPointError)
+        except FloatingPointError as error:
+            raise FloatingPointError(f"{error}; {_DIVERGED}") from None
 
     def _scale(self, count: int) -> float:
         """Return the factor that turns a sum over ``count`` terms into the reduction."""
@@ -110,7 +85,7 @@ def _prediction_and_target(
     loss: Loss, prediction: ArrayLike, target: ArrayLike
 ) -> tuple[FloatArray, FloatArray]:
     """Check a prediction and a same-shaped target; return both in the prediction's dtype."""
-    prediction = as_float_array(prediction, loss, "prediction")
+    prediction = as_float_array("prediction", prediction, owner=loss)
     if prediction.size == 0:
         raise ValueError(f"{loss!r}: prediction must not be empty, got shape {prediction.shape}")
     target_array = np.asarray(target)
@@ -119,42 +94,31 @@ def _prediction_and_target(
             f"{loss!r}: target must have the shape of prediction, {prediction.shape}, "
             f"got {target_array.shape}"
         )
-    if not (
-        np.issubdtype(target_array.dtype, np.floating)
-        or np.issubdtype(target_array.dtype, np.integer)
-        or target_array.dtype == np.bool_
-    ):
+    if target_array.dtype.kind not in "fiub":
         raise TypeError(f"{loss!r}: target must hold real numbers, got dtype {target_array.dtype}")
     # The gradient takes the prediction's dtype: a float64 target must not upcast float32.
     target_array = target_array.astype(prediction.dtype, copy=False)
-    check_finite(prediction, loss, "prediction", FloatingPointError)
-    check_finite(target_array, loss, "target", ValueError)
+    loss._check_prediction(prediction)
+    check_finite("target", target_array, owner=loss)
     return prediction, target_array
+
+
+#: The errors every ``forward`` raises, written once.
+_RAISES = """
+    Raises ``TypeError`` for a prediction that is not floating or a target that does not hold
+    real numbers, ``ValueError`` for wrong shapes or targets, ``FloatingPointError`` if the
+    prediction or the loss is not finite, and ``RuntimeError`` for ``backward`` before
+    ``forward``."""
 
 
 class MSELoss(Loss):
     r"""Mean squared error :math:`L = \frac1n \sum_i (\hat y_i - y_i)^2`, over all :math:`n` elements.
 
-    The gradient is :math:`\partial L/\partial \hat y_i = \frac2n (\hat y_i - y_i)`.
+    :math:`\partial L/\partial \hat y_i = \frac2n (\hat y_i - y_i)`; PyTorch's ``MSELoss``, without
+    the :math:`\tfrac12` of the worked examples' :math:`E = \tfrac12 (\hat y - y)^2`.
+    ``"sum"`` does not divide by :math:`n`.
+    {raises}
 
-    This follows PyTorch's ``MSELoss``: the mean of the squared errors, **without** the factor
-    :math:`\tfrac12`. The worked examples use :math:`E = \tfrac12 (\hat y - y)^2` for one output
-    instead, because then :math:`\partial E/\partial \hat y = \hat y - y` has no stray 2. The
-    two differ only by a constant factor: for a single element, ``MSELoss()`` is :math:`2E` and
-    its gradient is :math:`2(\hat y - y)`. Minimising either gives the same model; with plain
-    gradient descent, a learning rate :math:`\eta` on :math:`E` matches :math:`\eta/2` on
-    ``MSELoss`` (and :math:`\eta n / 2` on the mean over :math:`n` elements, or
-    :math:`\eta/2` with ``reduction="sum"``).
-
-    Parameters
-    ----------
-    reduction
-        ``"mean"`` (default) divides the sum of squares by the number of elements; ``"sum"``
-        does not.
-
-    Examples
-    --------
-    >>> import numpy as np
     >>> loss = MSELoss()
     >>> loss.forward(np.array([[1.0, 2.0]]), np.array([[0.0, 0.0]]))  # (1 + 4) / 2
     2.5
@@ -165,29 +129,7 @@ class MSELoss(Loss):
     _difference: FloatArray | None = None
 
     def forward(self, prediction: ArrayLike, target: ArrayLike) -> float:
-        """Return the mean (or sum) of the squared differences.
-
-        Parameters
-        ----------
-        prediction
-            Any non-empty floating array.
-        target
-            Same shape; converted to the prediction's dtype.
-
-        Returns
-        -------
-        float
-            The loss.
-
-        Raises
-        ------
-        ValueError
-            If the shapes differ, the prediction is empty or the target is not finite.
-        TypeError
-            If the prediction is not floating or the target does not hold real numbers.
-        FloatingPointError
-            If the prediction or the loss is not finite.
-        """
+        """Return the mean (or sum) of the squared differences (target of the same shape)."""
         prediction, target = _prediction_and_target(self, prediction, target)
         with np.errstate(over="ignore"):  # an overflow becomes inf, reported just below
             difference = prediction - target
@@ -197,145 +139,67 @@ class MSELoss(Loss):
         return value
 
     def backward(self) -> FloatArray:
-        r"""Return :math:`\frac2n(\hat y - y)` (or :math:`2(\hat y - y)` for ``"sum"``).
-
-        Returns
-        -------
-        numpy.ndarray
-            The gradient, shape and dtype of the prediction.
-
-        Raises
-        ------
-        RuntimeError
-            If :meth:`forward` has not been called.
-        """
+        r"""Return :math:`\frac2n(\hat y - y)` (or :math:`2(\hat y - y)` for ``"sum"``)."""
         if self._difference is None:
             raise RuntimeError(f"{self!r}: backward called before forward")
         return self._difference * (2.0 * self._scale(self._difference.size))
 
 
 class BCEWithLogitsLoss(Loss):
-    r"""Binary cross-entropy of targets :math:`y \in [0, 1]` given logits :math:`z`, computed stably.
+    r"""Binary cross-entropy of targets :math:`y \in [0, 1]` given logits :math:`z`, stably.
 
-    With :math:`p = \sigma(z)`, each element's loss is
-    :math:`-y\log p - (1 - y)\log(1 - p)`, which simplifies to
+    With :math:`p = \sigma(z)`, :math:`-y\log p - (1 - y)\log(1 - p) = \operatorname{softplus}(z)
+    - z y`, finite for every finite :math:`z`, and :math:`\partial\ell/\partial z = \sigma(z) - y`.
+    As PyTorch's ``BCEWithLogitsLoss``: the mean over all elements by default.
+    {raises}
 
-    .. math::
-
-        \ell(z, y) = \max(z, 0) - z y + \log\bigl(1 + e^{-|z|}\bigr),
-
-    finite for every finite :math:`z` (taking :math:`\log\sigma(z)` of a saturated sigmoid
-    would give :math:`\log 0`). Its derivative is :math:`\partial\ell/\partial z = \sigma(z) - y`.
-    Passing logits rather than probabilities is what makes this stable, as in PyTorch's
-    ``BCEWithLogitsLoss``; the loss averages over all elements by default.
-
-    Parameters
-    ----------
-    reduction
-        ``"mean"`` (default) over all elements, or ``"sum"``.
-
-    Examples
-    --------
-    >>> import numpy as np
     >>> loss = BCEWithLogitsLoss()
     >>> round(loss.forward(np.array([0.0]), np.array([1.0])), 6)  # -log(1/2)
     0.693147
     >>> loss.backward()  # sigmoid(0) - 1
     array([-0.5])
-    >>> loss.forward(np.array([-1000.0, 1000.0]), np.array([0.0, 1.0]))  # confident and right
-    0.0
     """
 
     _saved: tuple[FloatArray, FloatArray] | None = None
 
     def forward(self, prediction: ArrayLike, target: ArrayLike) -> float:
-        r"""Return the mean (or sum) of the binary cross-entropies.
-
-        Parameters
-        ----------
-        prediction
-            Logits :math:`z`, any non-empty floating array.
-        target
-            Probabilities :math:`y \in [0, 1]` (usually 0 or 1), same shape; converted to the
-            prediction's dtype.
-
-        Returns
-        -------
-        float
-            The loss.
-
-        Raises
-        ------
-        ValueError
-            If the shapes differ, the prediction is empty, or a target is outside [0, 1].
-        TypeError
-            If the prediction is not floating or the target does not hold real numbers.
-        FloatingPointError
-            If the prediction or the loss is not finite.
-        """
+        r"""Return the mean (or sum) of the cross-entropies of logits against targets in [0, 1]."""
         logits, target = _prediction_and_target(self, prediction, target)
         if target.min() < 0 or target.max() > 1:
             raise ValueError(
                 f"{self!r}: target must lie in [0, 1], got values from {target.min()} "
                 f"to {target.max()}"
             )
-        losses = np.maximum(logits, 0) - logits * target + np.log1p(np.exp(-np.abs(logits)))
+        losses = softplus(logits) - logits * target
         value = self._finite_value(np.sum(losses) * self._scale(losses.size))
         self._saved = (logits, target)
         return value
 
     def backward(self) -> FloatArray:
-        r"""Return :math:`(\sigma(z) - y)/n` (or :math:`\sigma(z) - y` for ``"sum"``).
-
-        Returns
-        -------
-        numpy.ndarray
-            The gradient, shape and dtype of the logits.
-
-        Raises
-        ------
-        RuntimeError
-            If :meth:`forward` has not been called.
-        """
+        r"""Return :math:`(\sigma(z) - y)/n` (or :math:`\sigma(z) - y` for ``"sum"``)."""
         if self._saved is None:
             raise RuntimeError(f"{self!r}: backward called before forward")
         logits, target = self._saved
-        # sigma(z), stably (as in backprop_ref.nn.activations.sigmoid).
-        e = np.exp(-np.abs(logits))
-        probability = np.where(logits >= 0, 1, e) / (1 + e)
-        gradient: FloatArray = probability - target
+        gradient: FloatArray = sigmoid(logits) - target
         gradient *= self._scale(gradient.size)
         return gradient
 
 
 class CrossEntropyLoss(Loss):
-    r"""Softmax cross-entropy of integer class labels given logits, computed stably.
-
-    For logits :math:`z` of shape ``(N, C)`` and labels :math:`t_n \in \{0, \dots, C-1\}`:
+    r"""Softmax cross-entropy of integer labels :math:`t` given logits :math:`z` ``(N, C)``, stably.
 
     .. math::
 
-        L = \frac1N \sum_{n=1}^{N} \Bigl(\log \sum_{c} e^{z_{nc}} - z_{n t_n}\Bigr),
-        \qquad
-        \frac{\partial L}{\partial z} = \frac1N\bigl(\operatorname{softmax}(z) - \operatorname{onehot}(t)\bigr).
+        L = \frac1N \sum_{n} \Bigl(\log \sum_{c} e^{z_{nc}} - z_{n t_n}\Bigr), \qquad
+        \frac{\partial L}{\partial z} = \frac1N\bigl(\operatorname{softmax}(z)
+        - \operatorname{onehot}(t)\bigr).
 
-    The log-sum-exp is computed as :math:`m + \log\sum_c e^{z_{nc} - m}` with
-    :math:`m = \max_c z_{nc}`, so no exponential overflows. The gradient is the classic fused
-    form: softmax and cross-entropy together have a much simpler derivative than either alone,
-    and computing it directly avoids the :math:`C \times C` softmax Jacobian. This matches
-    PyTorch's ``CrossEntropyLoss`` (which likewise takes logits, not probabilities).
+    As PyTorch's ``CrossEntropyLoss`` (logits, not probabilities); ``"sum"`` drops the
+    :math:`1/N`.
+    {raises}
 
-    Parameters
-    ----------
-    reduction
-        ``"mean"`` (default) over the batch, or ``"sum"``.
-
-    Examples
-    --------
-    >>> import numpy as np
     >>> loss = CrossEntropyLoss()
-    >>> logits = np.array([[0.0, 0.0], [1000.0, -1000.0]])
-    >>> round(loss.forward(logits, np.array([0, 0])), 6)  # (log 2 + 0) / 2
+    >>> round(loss.forward(np.array([[0.0, 0.0], [1000.0, -1000.0]]), np.array([0, 0])), 6)
     0.346574
     >>> loss.backward()  # (softmax - onehot) / N
     array([[-0.25,  0.25],
@@ -347,28 +211,9 @@ class CrossEntropyLoss(Loss):
     def forward(self, prediction: ArrayLike, target: ArrayLike) -> float:
         r"""Return the mean (or sum) over the batch of the cross-entropies.
 
-        Parameters
-        ----------
-        prediction
-            Logits, a floating array of shape ``(N, C)`` with :math:`N, C \ge 1`.
-        target
-            Class labels, an integer array of shape ``(N,)`` with values in ``[0, C)``.
-
-        Returns
-        -------
-        float
-            The loss.
-
-        Raises
-        ------
-        ValueError
-            If the shapes are wrong, or a label is not an integer or is out of range.
-        TypeError
-            If the logits are not floating.
-        FloatingPointError
-            If a logit is not finite.
+        ``prediction`` holds logits of shape ``(N, C)``, ``target`` integer labels in ``[0, C)``.
         """
-        logits = as_float_array(prediction, self, "prediction")
+        logits = as_float_array("prediction", prediction, owner=self)
         if logits.ndim != 2 or logits.shape[0] == 0 or logits.shape[1] == 0:
             raise ValueError(
                 f"{self!r}: prediction must be logits of shape (N, C) with N, C >= 1, "
@@ -389,31 +234,16 @@ class CrossEntropyLoss(Loss):
                 f"{self!r}: target labels must lie in [0, {classes - 1}] for {classes} classes, "
                 f"got values from {labels.min()} to {labels.max()}"
             )
-        check_finite(logits, self, "prediction", FloatingPointError)
-
-        shifted = logits - logits.max(axis=1, keepdims=True)  # every row's max is now 0
-        exp = np.exp(shifted)
-        total = exp.sum(axis=1, keepdims=True)  # in [1, C]: the log never sees 0
-        # Per example: log sum_c e^(z_c - m) - (z_t - m), which is log sum_c e^z_c - z_t.
-        losses = np.log(total[:, 0]) - shifted[np.arange(batch), labels]
+        self._check_prediction(logits)
+        shifted = logits - logits.max(axis=1, keepdims=True)  # exact near the max: keeps digits
+        lse = log_sum_exp(shifted, axis=1, keepdims=True)
+        losses = lse[:, 0] - shifted[np.arange(batch), labels]  # log sum_c e^z_c - z_t
         value = self._finite_value(losses.sum() * self._scale(batch))
-        exp /= total  # the softmax, kept for backward
-        self._saved = (exp, labels)
+        self._saved = (np.exp(shifted - lse), labels)  # the softmax, for backward
         return value
 
     def backward(self) -> FloatArray:
-        r"""Return :math:`(\operatorname{softmax}(z) - \operatorname{onehot}(t))/N` (no :math:`/N` for ``"sum"``).
-
-        Returns
-        -------
-        numpy.ndarray
-            The gradient, shape ``(N, C)`` and dtype of the logits.
-
-        Raises
-        ------
-        RuntimeError
-            If :meth:`forward` has not been called.
-        """
+        r"""Return :math:`(\operatorname{softmax}(z) - \operatorname{onehot}(t))/N`."""
         if self._saved is None:
             raise RuntimeError(f"{self!r}: backward called before forward")
         probability, labels = self._saved
@@ -421,3 +251,7 @@ class CrossEntropyLoss(Loss):
         gradient: FloatArray = probability * scale
         gradient[np.arange(len(labels)), labels] -= scale
         return gradient
+
+
+for _loss in (MSELoss, BCEWithLogitsLoss, CrossEntropyLoss):
+    _loss.__doc__ = (_loss.__doc__ or "").replace("    {raises}", _RAISES.strip("\n"))

@@ -1,17 +1,12 @@
 r"""The multilayer perceptron :class:`MLP`: ``Linear`` layers with an activation between them.
 
-``MLP([784, 256, 256, 10], activation="relu", rng=rng)`` is shorthand for
+``MLP([784, 256, 10], activation="relu", rng=rng)`` is ``Sequential([Linear(784, 256, rng=rng),
+ReLU(inplace=True), Linear(256, 10, rng=rng)])``. The last layer has no activation: it outputs
+logits (or raw regression values), and the loss applies the softmax or sigmoid itself.
 
-.. code-block:: python
-
-    Sequential([
-        Linear(784, 256, rng=rng), ReLU(inplace=True),
-        Linear(256, 256, rng=rng), ReLU(inplace=True),
-        Linear(256, 10, rng=rng),
-    ])
-
-(``inplace=True`` is safe there, see ``ReLU``). The last layer has no activation: it outputs logits (or raw regression values), and the loss
-applies the softmax or sigmoid itself, which is both stabler and cheaper.
+Files to copy: ``backprop_ref/nn/model.py``, ``backprop_ref/nn/layers.py``,
+``backprop_ref/nn/activations.py``, ``backprop_ref/nn/module.py``, ``backprop_ref/_checks.py``,
+``backprop_ref/_numerics.py``, ``backprop_ref/_typing.py``.
 """
 
 from __future__ import annotations
@@ -21,10 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from backprop_ref.nn._checks import check_floating_dtype, check_positive_int
-from backprop_ref.nn.activations import ACTIVATIONS, ReLU
-from backprop_ref.nn.layers import Init, Linear
-from backprop_ref.nn.module import Module, Sequential
+from backprop_ref._checks import check_choice, check_float_dtype, check_int
+from backprop_ref.nn.layers import ACTIVATIONS, Init, Linear, Module, ReLU, Sequential
 
 __all__ = ["MLP"]
 
@@ -38,41 +31,32 @@ class MLP(Sequential):
     Parameters
     ----------
     sizes
-        The width of every layer, input first: ``[784, 256, 256, 10]`` makes three ``Linear``
-        layers (784→256, 256→256, 256→10). At least two sizes, each >= 1.
+        The width of every layer, input first, at least two: ``[784, 256, 10]`` makes
+        ``Linear(784, 256)`` and ``Linear(256, 10)``.
     activation
-        A key of ``ACTIVATIONS``: ``"relu"`` (default), ``"leaky_relu"``, ``"gelu"``,
-        ``"softplus"``, ``"tanh"`` or ``"sigmoid"``. Not applied after the last layer. ReLU
-        layers are built with ``inplace=True``: each one's input and upstream gradient are
-        fresh arrays from the ``Linear`` layers on either side, so overwriting them is safe
-        and saves memory traffic.
+        A key of ``ACTIVATIONS`` (default ``"relu"``), not applied after the last layer. ReLU is
+        built with ``inplace=True``: its input and upstream gradient are fresh arrays made by
+        the ``Linear`` layers on either side.
     rng
-        The random generator that draws every initial weight, in layer order (required).
+        The generator that draws every initial weight, in layer order (required).
     init
-        The weight initialisation of every ``Linear`` (see ``INITS``). ``None`` (default)
-        chooses ``"he"`` for the ReLU-like activations and ``"xavier"`` for tanh and sigmoid.
-    bias
-        Whether the ``Linear`` layers have a bias.
-    dtype
-        ``numpy.float64`` (default) or ``numpy.float32``, for every layer.
+        Every ``Linear``'s ``init``; ``None`` (default): ``"he"`` for the ReLU-like
+        activations, ``"xavier"`` for tanh and sigmoid.
+    bias, dtype
+        As in ``Linear``, for every layer.
 
     Raises
     ------
     TypeError
-        If ``sizes`` holds a non-integer, or as in ``Linear``.
+        If ``sizes`` is not a sequence of ints, or as in ``Linear``.
     ValueError
         If there are fewer than two sizes, a size is < 1, or ``activation`` is unknown.
 
     Examples
     --------
-    >>> import numpy as np
     >>> model = MLP([4, 8, 3], activation="tanh", rng=np.random.default_rng(0))
-    >>> model
-    MLP(sizes=[4, 8, 3], activation='tanh')
-    >>> list(model)
-    [Linear(4, 8), Tanh(), Linear(8, 3)]
-    >>> [p.shape for p in model.parameters()]
-    [(4, 8), (8,), (8, 3), (3,)]
+    >>> model, list(model)
+    (MLP(sizes=[4, 8, 3], activation='tanh'), [Linear(4, 8), Tanh(), Linear(8, 3)])
     >>> model(np.zeros((2, 4))).shape
     (2, 3)
     """
@@ -93,23 +77,16 @@ class MLP(Sequential):
             raise ValueError(
                 f"MLP: sizes must hold at least two sizes (input and output), got {list(sizes)}"
             )
-        widths = [check_positive_int(size, "MLP", f"sizes[{k}]") for k, size in enumerate(sizes)]
-        if activation not in ACTIVATIONS:
-            raise ValueError(
-                f"MLP: activation must be one of {', '.join(map(repr, ACTIVATIONS))}; "
-                f"got {activation!r}"
-            )
-        self.dtype = check_floating_dtype(dtype, "MLP")
+        widths = [check_int(f"sizes[{k}]", n, minimum=1, owner="MLP") for k, n in enumerate(sizes)]
+        check_choice("activation", activation, ACTIVATIONS, owner="MLP")
+        self.dtype = check_float_dtype("dtype", dtype, owner="MLP")
         if init is None:
             init = "he" if activation in _RELU_LIKE else "xavier"
         modules: list[Module] = []
         for k in range(len(widths) - 1):
             if k > 0:
-                # In place is safe for ReLU here: its input and upstream gradient are fresh
-                # arrays from the Linear layers on either side (see ReLU's documentation).
-                modules.append(
-                    ReLU(inplace=True) if activation == "relu" else ACTIVATIONS[activation]()
-                )
+                relu = activation == "relu"
+                modules.append(ReLU(inplace=True) if relu else ACTIVATIONS[activation]())
             modules.append(
                 Linear(widths[k], widths[k + 1], rng=rng, init=init, bias=bias, dtype=dtype)
             )

@@ -1,16 +1,13 @@
 r"""Numerical derivatives, partial derivatives, gradients and Jacobians, from values of ``f`` alone.
 
-They work for any function you can evaluate, which makes them the independent oracle the rest of
-the package is tested against. Four difference formulas, each with a default step from machine
-epsilon :math:`\varepsilon` and the scale of ``x`` (:func:`default_step`):
+The independent oracle the package is tested against. Four difference formulas (forward,
+backward, central, complex step), each with a default step from machine epsilon
+:math:`\varepsilon` and the scale of ``x`` (:func:`default_step`; why: docs/calculus/derivatives.md):
 
 .. math::
 
     \frac{f(x+h) - f(x)}{h}, \quad \frac{f(x) - f(x-h)}{h}, \quad
     \frac{f(x+h) - f(x-h)}{2h}, \quad \frac{\operatorname{Im} f(x+ih)}{h}
-
-(forward, backward, central, complex step). Why these steps balance truncation and round-off:
-the page docs/calculus/derivatives.md.
 
 Files to copy: ``backprop_ref/calculus.py``, ``backprop_ref/_checks.py``,
 ``backprop_ref/_typing.py``.
@@ -93,11 +90,7 @@ def default_step(
 
 
 def derivative(
-    f: RealFunction,
-    x: float,
-    *,
-    h: float | None = None,
-    method: Method = "central",
+    f: RealFunction, x: float, *, h: float | None = None, method: Method = "central"
 ) -> float:
     r"""Estimate :math:`f'(x)` from values of ``f``, e.g. :math:`\frac{f(x+h) - f(x-h)}{2h}`.
 
@@ -146,23 +139,9 @@ def partial_derivative(
 ) -> float:
     r"""Estimate :math:`\partial f / \partial x_i`, holding every other coordinate fixed.
 
-    Parameters
-    ----------
-    f
-        A real function of an array of the shape of ``x``.
-    x
-        The point, any shape; ``f`` sees a float64 copy, never your array.
-    i
-        An int for a 1-D ``x`` (negative counts from the end), or one index per axis.
-    h, method
-        As in :func:`derivative`; the default step uses the scale of ``x[i]``.
-
-    Raises
-    ------
-    IndexError
-        If ``i`` is out of range for ``x``.
-    TypeError, ValueError
-        As :func:`derivative`, and ``ValueError`` if ``x`` holds non-finite values.
+    ``f``, ``x``, ``h`` and ``method`` are as in :func:`gradient` (the default step uses the scale
+    of ``x[i]``); ``i`` is an int for a 1-D ``x`` (negative counts from the end) or one index per
+    axis. Raises ``IndexError`` if ``i`` is out of range for ``x``, otherwise as :func:`gradient`.
 
     Examples
     --------
@@ -180,11 +159,7 @@ def partial_derivative(
 
 
 def gradient(
-    f: ArrayFunction,
-    x: ArrayLike,
-    *,
-    h: float | None = None,
-    method: Method = "central",
+    f: ArrayFunction, x: ArrayLike, *, h: float | None = None, method: Method = "central"
 ) -> Float64Array:
     r"""Estimate the gradient :math:`\nabla f(x)`: every partial derivative, in the shape of ``x``.
 
@@ -202,7 +177,7 @@ def gradient(
     Raises
     ------
     TypeError, ValueError
-        As :func:`partial_derivative`.
+        As :func:`derivative`, and ``ValueError`` if ``x`` holds non-finite values.
 
     Examples
     --------
@@ -231,21 +206,10 @@ def directional_derivative(
 ) -> float:
     r"""Estimate :math:`\frac{d}{dt} f(x + t\,v)\big|_{t=0} = \nabla f(x) \cdot v` for ``v = direction``.
 
-    Parameters
-    ----------
-    f
-        A real function of an array of the shape of ``x``.
-    x
-        The point, any shape; ``f`` sees a float64 copy, never your array.
-    direction
-        :math:`v`, of the shape of ``x``, as given (divide by its norm for a unit slope).
-    h, method
-        As in :func:`derivative`, for :math:`t \mapsto f(x + t v)`.
-
-    Raises
-    ------
-    TypeError, ValueError
-        As :func:`partial_derivative`; ``ValueError`` if ``direction`` is not shaped like ``x``.
+    ``f``, ``x``, ``h`` and ``method`` are as in :func:`gradient` (``h`` for
+    :math:`t \mapsto f(x + t v)`); ``direction`` is :math:`v`, shaped like ``x`` and used as given
+    (divide by its norm for a unit slope). Raises as :func:`gradient`, and ``ValueError`` if
+    ``direction`` is not shaped like ``x``.
 
     Examples
     --------
@@ -275,24 +239,13 @@ def jacobian(
 ) -> Float64Array:
     r"""Estimate the Jacobian :math:`J_{jk} = \partial f_j / \partial x_k`, of shape ``f(x).shape + x.shape``.
 
-    Parameters
-    ----------
-    f
-        An array-valued function (fixed output shape) of an array of the shape of ``x``.
-    x
-        The point, any shape; ``f`` sees a float64 copy, never your array.
-    h, method
-        As in :func:`derivative`.
-
-    Raises
-    ------
-    TypeError, ValueError
-        As :func:`partial_derivative`; ``ValueError`` if ``f`` is not finite or changes shape.
+    ``f`` is array-valued, with a fixed output shape; ``x``, ``h`` and ``method`` are as in
+    :func:`gradient`. Raises as :func:`gradient`, and ``ValueError`` if ``f`` is not finite or
+    changes shape.
 
     Examples
     --------
-    The polar-to-Cartesian map :math:`(r, \theta) \mapsto (r\cos\theta, r\sin\theta)` at
-    :math:`(2, 0)`:
+    The polar-to-Cartesian map :math:`(r, \theta) \mapsto (r\cos\theta, r\sin\theta)` at (2, 0):
 
     >>> def polar(v):
     ...     return np.array([v[0] * np.cos(v[1]), v[0] * np.sin(v[1])])
@@ -321,15 +274,10 @@ def jacobian(
 def difference_quotient(f: Callable[[float], Any], lower: float, upper: float) -> Any:
     r"""Return the slope :math:`\frac{f(\mathrm{upper}) - f(\mathrm{lower})}{\mathrm{upper} - \mathrm{lower}}`.
 
-    Every difference formula here is this slope: the central difference over
-    :math:`[x - h, x + h]`. Dividing by the distance between the two points actually evaluated,
-    not by :math:`2h`, removes the representation error of :math:`x \pm h`. ``f`` may return
-    arrays (one slope per entry); ``f(upper)`` is evaluated first.
-
-    Raises
-    ------
-    ValueError
-        If ``upper == lower`` (the step is too small to change the point).
+    Every difference formula here is this slope (central: over :math:`[x - h, x + h]`), divided
+    by the distance actually evaluated, not :math:`2h`, which removes the representation error
+    of :math:`x \pm h`. ``f`` may return arrays; ``f(upper)`` is evaluated first. Raises
+    ``ValueError`` if ``upper == lower`` (the step is too small to change the point).
 
     Examples
     --------

@@ -14,11 +14,11 @@ positions, and returns an :class:`Explorable`. A notebook displays it as a MIME 
 - ``text/plain``: the alt text.
 
 The HTML carries every state as JSON (numbers rounded to ``digits`` significant digits), so the
-size of a figure is about the number of states times the data each one changes.
+size of a figure is about the number of states times the data each one changes. It needs numpy
+only; make the figures with plotly, and load the ``plotly.min.js`` that the plotly package ships
+in ``plotly/package_data`` once in the page that shows the HTML.
 
-Files to copy: ``backprop_ref/explorable.py`` (numpy only; make the figures with plotly, and load
-the ``plotly.min.js`` that the plotly package ships in ``plotly/package_data`` once in the page
-that shows the HTML).
+Files to copy: ``backprop_ref/explorable.py``.
 """
 
 from __future__ import annotations
@@ -61,10 +61,8 @@ class Control:
     stepper : bool
         For a slider, add "previous" and "next" buttons beside it.
 
-    Raises
-    ------
-    ValueError
-        If ``options`` is empty, ``kind`` is unknown or ``start`` is not a position.
+    Raises ``ValueError`` if ``options`` is empty, ``kind`` is unknown or ``start`` is not a
+    position.
 
     Examples
     --------
@@ -151,22 +149,10 @@ class Explorable:
     height: int
 
     def index(self, positions: Sequence[int]) -> int:
-        """Return the index in :attr:`states` of one combination of positions.
+        """Return the index in :attr:`states` of ``positions``, one position per control.
 
-        Parameters
-        ----------
-        positions : list of int
-            One position per control.
-
-        Returns
-        -------
-        int
-            The state's index (mixed radix, the last control varying fastest).
-
-        Raises
-        ------
-        ValueError
-            If there is not one position per control, or a position is out of range.
+        The index is mixed radix, the last control varying fastest. Raises ``ValueError`` if
+        there is not one position per control, or a position is out of range.
         """
         if len(positions) != len(self.controls):
             raise ValueError(
@@ -184,12 +170,9 @@ class Explorable:
         return index
 
     def to_html(self) -> str:
-        """Return the HTML: the figure's div, its controls, the readout and the script.
+        """Return the HTML fragment: the figure's div, its controls, the readout and the script.
 
-        Returns
-        -------
-        str
-            An HTML fragment; it draws the figure once ``window.Plotly`` is defined.
+        It draws the figure once ``window.Plotly`` is defined.
         """
         root = f"bp-explorable-{self.name}"
         start = self.states[self.index([c.start for c in self.controls])]
@@ -237,7 +220,7 @@ def explorable(
     height: int = 460,
     digits: int = 6,
 ) -> Explorable:
-    """Precompute every state of a figure and return it ready to display.
+    """Precompute every state of a figure and return the :class:`Explorable`, ready to display.
 
     Parameters
     ----------
@@ -251,19 +234,10 @@ def explorable(
         :class:`State` for that combination. It is called once per combination.
     traces : list of int
         The indices of the traces each state's ``data`` updates, in order.
-    name : str
-        The figure's identifier in the page: lower case letters, digits and hyphens.
-    alt : str
-        The alt text.
-    height : int
-        The figure's height in CSS pixels.
-    digits : int
-        Significant digits kept of every number sent to the page.
-
-    Returns
-    -------
-    Explorable
-        The figure with all its states; display it in a notebook.
+    name, alt : str
+        The figure's identifier in the page (lower case letters, digits and hyphens); alt text.
+    height, digits : int
+        The figure's height in CSS pixels; significant digits kept of every number sent.
 
     Raises
     ------

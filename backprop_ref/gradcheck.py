@@ -10,8 +10,8 @@ output. An entry passes when
 
     \frac{|a - n|}{\max(|a| + |n|,\ \text{atol})} \le \text{rtol}.
 
-Why this error measure, these tolerances and this step, and what kinks do: the page
-docs/nn/gradient-checking.md. Each perturbed entry is restored bit for bit.
+Each perturbed entry is restored bit for bit. Why this error measure, these tolerances and this
+step, and what kinks do: docs/nn/gradient-checking.md.
 
 Files to copy: ``backprop_ref/gradcheck.py``, ``backprop_ref/calculus.py``,
 ``backprop_ref/_checks.py``, ``backprop_ref/_typing.py``.
@@ -56,24 +56,19 @@ class ModuleLike(Protocol):
 
     Examples
     --------
-    A scaling layer :math:`y = w x` with one parameter, written from scratch:
-
     >>> import numpy as np
-    >>> class Scale:
+    >>> class Scale:  # y = w x, one parameter, written from scratch
     ...     def __init__(self):
     ...         self.w, self.dw = np.array([3.0]), np.zeros(1)
     ...
     ...     def forward(self, x):
     ...         self.x = x
     ...         return self.w * x
-    ...
     ...     def backward(self, grad_output):
     ...         self.dw[:] = np.sum(grad_output * self.x)  # dL/dw = sum of grad * x
     ...         return self.w * grad_output  # dL/dx = w * grad
-    ...
     ...     def parameters(self):
     ...         return [self.w]
-    ...
     ...     def gradients(self):
     ...         return [self.dw]
     >>> check_gradients(Scale(), np.array([[1.0, -2.0]])).passed
@@ -104,21 +99,14 @@ class LossLike(Protocol):
     ...     def forward(self, prediction, target):
     ...         self.difference = prediction - target
     ...         return 0.5 * float(np.sum(self.difference**2))
-    ...
     ...     def backward(self):
     ...         return self.difference
     >>> class Double:  # y = 2x, no parameters
     ...     def forward(self, x):
     ...         return 2 * x
-    ...
     ...     def backward(self, grad_output):
     ...         return 2 * grad_output
-    ...
-    ...     def parameters(self):
-    ...         return []
-    ...
-    ...     def gradients(self):
-    ...         return []
+    ...     parameters = gradients = lambda self: []
     >>> x = np.array([[1.0, -2.0]])
     >>> check_gradients(Double(), x, HalfSquaredError(), np.zeros((1, 2))).passed
     True
@@ -140,12 +128,8 @@ class GradientCheckResult:
     name
         ``"input"``, or the parameter's name (``"0.weight"``), or ``"parameter k"`` for a
         module without ``named_parameters()``.
-    shape
-        The shape of the array.
-    max_error
-        The largest error over the entries (see the module documentation).
-    index
-        The index of the entry with the largest error.
+    shape, max_error, index
+        The array's shape; its largest error (see the module documentation) and where.
     analytic, numeric
         The two estimates at that index.
     passed
@@ -238,23 +222,10 @@ class GradientCheckError(AssertionError):
 
     Examples
     --------
-    >>> class BrokenDouble:  # y = 2x, whose backward forgets the 2
-    ...     def forward(self, x):
-    ...         return 2 * x
-    ...
-    ...     def backward(self, grad_output):
-    ...         return grad_output
-    ...
-    ...     def parameters(self):
-    ...         return []
-    ...
-    ...     def gradients(self):
-    ...         return []
-    >>> try:
-    ...     check_gradients(BrokenDouble(), np.zeros((1, 2)))
-    ... except GradientCheckError as error:
-    ...     print(error.report.passed, round(error.report.results[0].max_error, 3))
-    False 0.333
+    >>> result = GradientCheckResult("input", (2,), 0.5, (1,), 1.0, 3.0, False)
+    >>> error = GradientCheckError(GradientCheckReport((result,), 1e-6, 1e-2, "float64"))
+    >>> str(error).splitlines()[0], error.report.passed
+    ('wrong gradient for input', False)
     """
 
     def __init__(self, report: GradientCheckReport) -> None:
@@ -380,10 +351,8 @@ def _numeric(f: Callable[[], float], array: FloatArray, h: float | None) -> Floa
         value = float(original)
         step = default_step(value, dtype=array.dtype) if h is None else h
         # The points in the array's dtype, so that f sees exactly the points divided by.
-        upper, lower = (
-            float(array.dtype.type(value + step)),
-            float(array.dtype.type(value - step)),
-        )
+        upper = float(array.dtype.type(value + step))
+        lower = float(array.dtype.type(value - step))
         if upper == lower:
             raise ValueError(f"h={step!r} is too small to change the entry {value!r}")
         try:
@@ -416,13 +385,7 @@ def _compare(
     index = tuple(int(k) for k in np.unravel_index(int(np.argmax(errors)), a.shape))
     max_error = float(errors[index])
     return GradientCheckResult(
-        name=name,
-        shape=a.shape,
-        max_error=max_error,
-        index=index,
-        analytic=float(a[index]),
-        numeric=float(numeric[index]),
-        passed=max_error <= rtol,
+        name, a.shape, max_error, index, float(a[index]), float(numeric[index]), max_error <= rtol
     )
 
 

@@ -1,10 +1,7 @@
 r"""Helpers shared by the notebook pages: glue, tables, number formats, colours, figure style.
 
-Every page of the site imports these instead of defining its own copies. Nothing here needs the
-docs toolchain: :func:`glue` hands a value to MyST-NB when it is installed (the site build) and
-otherwise just displays it, so a notebook downloaded from the site runs in plain Jupyter or Colab
-after ``pip install backprop_ref[plot]``. IPython and matplotlib are imported inside the functions
-that use them, so the module itself imports with the standard library alone.
+Nothing here needs the docs toolchain (:func:`glue` falls back to displaying the value), and
+IPython and matplotlib are imported only where used, so a downloaded notebook runs anywhere.
 
 Files to copy: ``backprop_ref/notebook.py``.
 """
@@ -36,7 +33,6 @@ __all__ = [
     "use_style",
 ]
 
-# The Okabe-Ito palette: distinguishable with the common forms of colour blindness.
 BLACK = "#000000"  #: Okabe-Ito black.
 ORANGE = "#E69F00"  #: Okabe-Ito orange.
 SKY = "#56B4E9"  #: Okabe-Ito sky blue.
@@ -53,12 +49,7 @@ STYLE: dict[str, Any] = {"font.size": 11, "axes.spines.top": False, "axes.spines
 
 
 class Markdown:
-    """Markdown text that Jupyter renders as such (like ``IPython.display.Markdown``).
-
-    Parameters
-    ----------
-    data
-        The markdown source.
+    """The markdown source ``data``, which Jupyter renders (like ``IPython.display.Markdown``).
 
     Examples
     --------
@@ -82,19 +73,9 @@ class Markdown:
 def glue(name: str, value: object, display: bool = True) -> None:
     """Store ``value`` under ``name`` for the page's prose, or just display it.
 
-    With MyST-NB installed (the site build) this is ``myst_nb.glue``, which the
-    ``{glue:text}`` roles of the page read. Without it (a downloaded notebook in plain Jupyter)
-    the value is displayed when ``display`` is true, with ``IPython.display.display`` (or
-    ``print`` outside IPython), and nothing happens otherwise.
-
-    Parameters
-    ----------
-    name
-        The key the page's glue roles and directives refer to.
-    value
-        What to store: a number, a string, a :class:`Markdown`, a figure.
-    display
-        Whether to show the value in the cell's output as well (default ``True``).
+    With MyST-NB installed (the site build) this is ``myst_nb.glue``; without it, ``value`` (a
+    number, string, :class:`Markdown` or figure) is shown when ``display`` is true, with
+    ``IPython.display.display`` or, outside IPython, ``print``.
 
     Examples
     --------
@@ -122,14 +103,7 @@ def _display(value: object) -> None:
 
 
 def glue_number(name: str, value: SupportsFloat) -> None:
-    """Glue a number as a Python float, so that format specs such as ``:.3f`` apply to it.
-
-    Parameters
-    ----------
-    name
-        The key the page's glue roles refer to.
-    value
-        A Python or numpy number (a float32 or a 0-d array included).
+    """Glue a Python or numpy number as a float, so that format specs such as ``:.3f`` apply.
 
     Examples
     --------
@@ -144,20 +118,8 @@ def markdown_table(
 ) -> Markdown:
     """Return a markdown table, the first ``left`` columns left-aligned and the rest right.
 
-    Parameters
-    ----------
-    header
-        The column titles.
-    rows
-        The cells, row by row; each cell is written with :class:`str`.
-    left
-        How many columns, from the first, are left-aligned (text; default 1); the others are
-        right-aligned (numbers). ``len(header)`` left-aligns them all, 0 none.
-
-    Returns
-    -------
-    Markdown
-        The table, which Jupyter and the site render.
+    ``header`` holds the column titles, ``rows`` the cells row by row (each written with
+    :class:`str`); ``left=len(header)`` left-aligns every column, ``left=0`` none.
 
     Examples
     --------
@@ -174,19 +136,9 @@ def markdown_table(
 
 
 def sci(value: SupportsFloat, digits: int = 1) -> Markdown:
-    r"""Format a number as inline math in scientific notation, e.g. $1.5 \times 10^{-8}$.
+    r"""Return ``value`` as inline math ``$m \times 10^{e}$``, for a ``{glue:md}`` role.
 
-    Parameters
-    ----------
-    value
-        The number; ``nan`` and infinities are written as they are.
-    digits
-        Digits of the mantissa after the decimal point (default 1).
-
-    Returns
-    -------
-    Markdown
-        ``$mantissa \times 10^{exponent}$``, for a ``{glue:md}`` role in the prose.
+    The mantissa ``m`` has ``digits`` decimals; ``nan`` and infinities are written as they are.
 
     Examples
     --------
@@ -201,19 +153,7 @@ def sci(value: SupportsFloat, digits: int = 1) -> Markdown:
 
 
 def fmt(value: SupportsFloat, digits: int = 4) -> str:
-    """Format a number with a fixed number of decimals for a table, never as ``-0.0``.
-
-    Parameters
-    ----------
-    value
-        The number (a numpy scalar included).
-    digits
-        Digits after the decimal point (default 4).
-
-    Returns
-    -------
-    str
-        The number as text.
+    """Format a number (a numpy scalar included) with ``digits`` decimals, never as ``-0.0``.
 
     Examples
     --------
@@ -226,11 +166,7 @@ def fmt(value: SupportsFloat, digits: int = 4) -> str:
 def use_style(rc: dict[str, Any] | None = None) -> None:
     """Apply the site's figure style (:data:`STYLE`) to matplotlib, or to the dictionary ``rc``.
 
-    Parameters
-    ----------
-    rc
-        Where to write the settings; ``None`` (the default) means ``matplotlib.rcParams``
-        (matplotlib is the ``[plot]`` extra and is imported only here).
+    ``rc=None`` means ``matplotlib.rcParams`` (matplotlib, the ``[plot]`` extra, is imported here).
 
     Examples
     --------

@@ -3,8 +3,8 @@ r"""Draw a ``Value`` graph with matplotlib: the graph, and its backward pass ste
 :func:`draw_graph` draws the graph left to right, one box per node with its value and gradient;
 :func:`draw_backward_steps` draws the backward pass as small multiples, one panel per node. Both
 are drawn from a :func:`~backprop_ref.autodiff.trace.trace`, so the nodes are numbered as in the
-trace tables. Edges that skip columns bend around the boxes in between, so long
-edges and the local derivatives written at their middles stay readable. No Graphviz needed.
+trace tables. Edges that skip columns bend around the boxes in between, so long edges and the
+local derivatives written at their middles stay readable. No Graphviz needed.
 
 Files to copy: ``backprop_ref/autodiff/drawing.py``, ``backprop_ref/autodiff/trace.py``,
 ``backprop_ref/autodiff/engine.py``, ``backprop_ref/_checks.py``, ``backprop_ref/_typing.py``.
@@ -49,10 +49,8 @@ def draw_graph(
 
     Parameters
     ----------
-    root
-        The output node.
-    ax
-        The Axes to draw in; a new figure sized to the graph if ``None``.
+    root, ax
+        The output node; the Axes to draw in (a new figure sized to the graph if ``None``).
     show_local_grads
         Write each edge's local derivative d(child)/d(parent) at its middle.
     max_nodes
@@ -87,11 +85,7 @@ def draw_graph(
 
 
 def draw_backward_steps(
-    root: Value,
-    *,
-    ncols: int = 4,
-    figsize: tuple[float, float] | None = None,
-    max_nodes: int = 40,
+    root: Value, *, ncols: int = 4, figsize: tuple[float, float] | None = None, max_nodes: int = 40
 ) -> Figure:
     r"""Draw the backward pass of ``root`` as small multiples: one panel per node visited.
 
@@ -103,10 +97,8 @@ def draw_backward_steps(
 
     Parameters
     ----------
-    root
-        The output node.
-    ncols
-        Panels per row.
+    root, ncols
+        The output node; the panels per row.
     figsize
         The figure's (width, height) in inches, given here: edges are routed for the size.
     max_nodes
@@ -115,14 +107,9 @@ def draw_backward_steps(
     Returns
     -------
     matplotlib.figure.Figure
-        One Axes per node, and blank ones to fill the last row.
-
-    Raises
-    ------
-    TypeError
-        If ``root`` is not a Value or ``ncols`` not an int.
-    ValueError
-        If ``ncols < 1``, ``figsize`` is not two positive numbers, or the graph is too large.
+        One Axes per node, and blank ones to fill the last row. Raises ``TypeError`` if ``root``
+        is not a Value or ``ncols`` not an int, and ``ValueError`` if ``ncols < 1``, ``figsize``
+        is not two positive numbers, or the graph has more than ``max_nodes`` nodes.
 
     Examples
     --------
@@ -158,9 +145,6 @@ def draw_backward_steps(
         colors = dict.fromkeys(done, _DONE_COLOR) | {visits[k].index: _CURRENT_COLOR}
         _draw(ax, rows, positions, texts, colors, False)
     return fig
-
-
-# --- checks ---------------------------------------------------------------------------------
 
 
 def _check_size(n: int, max_nodes: int, where: str) -> None:
@@ -309,9 +293,6 @@ def _crosses(points: list[Point], a: Point, b: Point) -> bool:
     )
 
 
-# --- drawing --------------------------------------------------------------------------------
-
-
 def _draw(
     ax: Axes,
     rows: tuple[TraceRow, ...],
@@ -377,15 +358,9 @@ def _draw_boxes(
 
 
 def _fit(
-    ax: Axes,
-    positions: Mapping[int, Point],
-    edges: list[tuple[int, int, float]],
-    texts: list[str],
+    ax: Axes, positions: Mapping[int, Point], edges: list[tuple[int, int, float]], texts: list[str]
 ) -> tuple[list[float], Point]:
-    """Choose every edge's bend, set the limits to leave room for them; return the scales.
-
-    The scales are display units per data unit, used to place labels on the bent edges.
-    """
+    """Choose the edges' bends and the limits; return the bends and the display-per-data scales."""
     xs = [x for x, _ in positions.values()]
     ys = [y for _, y in positions.values()]
     ax.set_xlim(min(xs) - 0.6, max(xs) + 0.6)

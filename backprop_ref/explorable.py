@@ -61,8 +61,10 @@ class Control:
     stepper : bool
         For a slider, add "previous" and "next" buttons beside it.
 
-    Raises ``ValueError`` if ``options`` is empty, ``kind`` is unknown or ``start`` is not a
-    position.
+    Raises
+    ------
+    ValueError
+        If ``options`` is empty, ``kind`` is unknown or ``start`` is not a position.
 
     Examples
     --------

@@ -161,3 +161,18 @@ html_theme_options = {
 sitemap_url_scheme = "{link}"
 sitemap_show_lastmod = False
 copybutton_exclude = ".linenos, .gp, .go"
+
+
+def _drop_builtin_sources(app: object, env: object) -> None:
+    """Keep viewcode from listing ``builtins`` (it has no source page) in its module index.
+
+    A documented alias of a built-in object (such as a ``staticmethod``) makes viewcode record
+    the ``builtins`` module; its index then links ``_modules/builtins.html``, which is never
+    written.
+    """
+    getattr(env, "_viewcode_modules", {}).pop("builtins", None)
+
+
+def setup(app: object) -> None:
+    """Register the local hooks of this configuration."""
+    app.connect("env-updated", _drop_builtin_sources)  # type: ignore[attr-defined]

@@ -118,6 +118,27 @@ def check_int(name: str, value: object, *, minimum: int = 0, owner: object = Non
     return int(value)
 
 
+def check_int_pair(
+    name: str, value: object, *, minimum: int = 0, owner: object = None
+) -> tuple[int, int]:
+    """Return ``value`` as a pair of ints ``>= minimum``: an int ``k`` means ``(k, k)``.
+
+    >>> check_int_pair("kernel_size", 3, minimum=1)
+    (3, 3)
+    >>> check_int_pair("stride", (2, 1), minimum=1)
+    (2, 1)
+    """
+    if isinstance(value, tuple | list):
+        if len(value) != 2:
+            raise ValueError(
+                f"{_where(owner)}{name} must be an int or a pair of ints, got {len(value)} values"
+            )
+        first = check_int(f"{name}[0]", value[0], minimum=minimum, owner=owner)
+        return first, check_int(f"{name}[1]", value[1], minimum=minimum, owner=owner)
+    size = check_int(name, value, minimum=minimum, owner=owner)
+    return size, size
+
+
 def check_flag(name: str, value: object, *, owner: object = None) -> bool:
     """Return ``value`` as a bool after checking that it is one (``0`` or ``"no"`` are refused).
 

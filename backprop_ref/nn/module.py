@@ -6,6 +6,8 @@ takes :math:`\partial L/\partial y`, *overwrites* the gradient buffers with
 :math:`\partial L/\partial \theta` and returns :math:`\partial L/\partial x`. ``parameters()``
 and ``gradients()`` return the module's own arrays, in the same order: an optimizer updates
 the parameters in place. A module caches one ``forward``, so use each instance once per model.
+Modules start in training mode; ``train()`` and ``eval()`` set the mode of a module and of every
+module inside it (layers such as dropout and batch normalisation behave differently in each).
 
 Files to copy: ``backprop_ref/nn/module.py``, ``backprop_ref/_typing.py``.
 """
@@ -44,7 +46,12 @@ class Module:
     array([[2., 2.]])
     >>> double.parameters(), double.gradients()
     ([], [])
+    >>> double.eval().training
+    False
     """
+
+    #: Whether the module is in training mode (the default) or evaluation mode.
+    training: bool = True
 
     def forward(self, x: ArrayLike) -> FloatArray:
         """Return the output for the batch ``x`` (shape ``(N, ...)``); cache what backward needs."""
@@ -76,6 +83,26 @@ class Module:
     def gradients(self) -> list[FloatArray]:
         """Return the live gradient buffers, in the order of :meth:`parameters`."""
         return []
+
+    def children(self) -> list[Module]:
+        """Return the modules directly inside this one (none for a layer)."""
+        return []
+
+    def train(self, mode: bool = True) -> Module:
+        """Set training mode (``mode=True``) or evaluation mode here and in every child; return self."""
+        if not isinstance(mode, bool | np.bool_):
+            raise TypeError(
+                f"{type(self).__name__}.train: mode must be True or False, "
+                f"got {type(mode).__name__} {mode!r}"
+            )
+        self.training = bool(mode)
+        for child in self.children():
+            child.train(self.training)
+        return self
+
+    def eval(self) -> Module:
+        """Set evaluation mode here and in every child (``train(False)``); return self."""
+        return self.train(False)
 
     def __call__(self, x: ArrayLike) -> FloatArray:
         """Return ``self.forward(x)``."""
@@ -154,6 +181,10 @@ class Sequential(Module):
     def gradients(self) -> list[FloatArray]:
         """Return every module's gradient buffers, in the order of :meth:`Module.parameters`."""
         return [gradient for module in self._modules for gradient in module.gradients()]
+
+    def children(self) -> list[Module]:
+        """Return the modules, input side first."""
+        return list(self._modules)
 
     def __len__(self) -> int:
         return len(self._modules)

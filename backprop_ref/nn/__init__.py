@@ -59,7 +59,7 @@ from backprop_ref.nn.activations import (
 from backprop_ref.nn.layers import INITS, Init, Linear
 from backprop_ref.nn.losses import BCEWithLogitsLoss, CrossEntropyLoss, Loss, MSELoss, Reduction
 from backprop_ref.nn.model import MLP
-from backprop_ref.nn.module import Module, Sequential
+from backprop_ref.nn.module import IncompatibleKeys, Module, Sequential
 from backprop_ref.nn.serialization import load_parameters, save_parameters
 
 __all__ = [
@@ -70,6 +70,7 @@ __all__ = [
     "Activation",
     "BCEWithLogitsLoss",
     "CrossEntropyLoss",
+    "IncompatibleKeys",
     "Init",
     "LeakyReLU",
     "Linear",

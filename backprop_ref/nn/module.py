@@ -14,13 +14,30 @@ Files to copy: ``backprop_ref/nn/module.py``, ``backprop_ref/_typing.py``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from typing import NamedTuple
 
 import numpy as np
 
 from backprop_ref._typing import ArrayLike, FloatArray
 
-__all__ = ["Module", "Sequential"]
+__all__ = ["IncompatibleKeys", "Module", "Sequential"]
+
+
+class IncompatibleKeys(NamedTuple):
+    """What :meth:`Module.load_state_dict` did not match, as in PyTorch.
+
+    ``missing_keys``: the module's names absent from the state; ``unexpected_keys``: the
+    state's names the module does not have.
+
+    Examples
+    --------
+    >>> IncompatibleKeys(missing_keys=[], unexpected_keys=["extra"])
+    IncompatibleKeys(missing_keys=[], unexpected_keys=['extra'])
+    """
+
+    missing_keys: list[str]
+    unexpected_keys: list[str]
 
 
 class Module:
@@ -75,6 +92,65 @@ class Module:
     def named_parameters(self) -> list[tuple[str, FloatArray]]:
         """Return ``(name, array)`` per parameter (``"weight"``, ``"0.bias"``, as in PyTorch)."""
         return []
+
+    def named_buffers(self) -> list[tuple[str, FloatArray]]:
+        """Return ``(name, array)`` per buffer (state that is not trained, ``"running_mean"``)."""
+        return []
+
+    def state_dict(self) -> dict[str, np.ndarray]:
+        """Return copies of the parameters, then the buffers, keyed as in PyTorch (``"0.weight"``)."""
+        return {
+            name: np.array(array, copy=True)
+            for name, array in [*self.named_parameters(), *self.named_buffers()]
+        }
+
+    def load_state_dict(
+        self, state_dict: Mapping[str, ArrayLike], strict: bool = True
+    ) -> IncompatibleKeys:
+        """Copy ``state_dict`` into the parameters and buffers in place; return the unmatched keys.
+
+        All or nothing: every entry is checked first. ``strict=True`` refuses missing or
+        unexpected keys (``ValueError`` naming them); a wrong shape or a non-finite number is a
+        ``ValueError``; a non-numeric array or a dtype that cannot be cast safely a ``TypeError``.
+        """
+        owner = f"{type(self).__name__}.load_state_dict"
+        if not isinstance(state_dict, Mapping):
+            raise TypeError(
+                f"{owner}: state_dict must be a mapping, got {type(state_dict).__name__}"
+            )
+        if not isinstance(strict, bool | np.bool_):
+            raise TypeError(f"{owner}: strict must be True or False, got {strict!r}")
+        targets = dict([*self.named_parameters(), *self.named_buffers()])
+        missing = [name for name in targets if name not in state_dict]
+        unexpected = [str(name) for name in state_dict if name not in targets]
+        if strict and (missing or unexpected):
+            raise ValueError(
+                f"{owner}: keys do not match; missing {missing}, unexpected {unexpected}"
+            )
+        checked: list[tuple[FloatArray, np.ndarray]] = []
+        for name, target in targets.items():
+            if name not in state_dict:
+                continue
+            value = np.asarray(state_dict[name])
+            if value.dtype.kind not in "biuf":
+                raise TypeError(
+                    f"{owner}: {name!r} must be a numeric array, got dtype {value.dtype}"
+                )
+            if not np.can_cast(value.dtype, target.dtype, casting="safe"):
+                raise TypeError(
+                    f"{owner}: {name!r} has dtype {value.dtype}, which cannot be cast safely "
+                    f"to {target.dtype}"
+                )
+            if value.shape != target.shape:
+                raise ValueError(
+                    f"{owner}: {name!r} must have shape {target.shape}, got {value.shape}"
+                )
+            if not np.all(np.isfinite(value)):
+                raise ValueError(f"{owner}: {name!r} must be finite, got a nan or inf")
+            checked.append((target, value))
+        for target, value in checked:
+            target[...] = value
+        return IncompatibleKeys(missing_keys=missing, unexpected_keys=unexpected)
 
     def parameters(self) -> list[FloatArray]:
         """Return the parameter arrays themselves (not copies), to update in place."""
@@ -176,6 +252,14 @@ class Sequential(Module):
             (f"{position}.{name}", parameter)
             for position, module in enumerate(self._modules)
             for name, parameter in module.named_parameters()
+        ]
+
+    def named_buffers(self) -> list[tuple[str, FloatArray]]:
+        """Return every module's buffers, named ``"1.running_mean"``, ..."""
+        return [
+            (f"{position}.{name}", buffer)
+            for position, module in enumerate(self._modules)
+            for name, buffer in module.named_buffers()
         ]
 
     def gradients(self) -> list[FloatArray]:

@@ -268,3 +268,17 @@ def test_bad_constructor_arguments(
 def test_rng_is_keyword_only_and_required() -> None:
     with pytest.raises(TypeError, match="rng"):
         Linear(3, 4)  # type: ignore[call-arg]
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_linear_backward_refuses_non_finite_grad_output(bad: float) -> None:
+    layer = Linear(3, 2, rng=np.random.default_rng(0))
+    layer(np.ones((4, 3)))
+    before = [g.copy() for g in layer.gradients()]
+    grad_output = np.ones((4, 2))
+    grad_output[1, 0] = bad
+    for method in (layer.backward, layer.backward_parameters):
+        with pytest.raises(ValueError, match=r"grad_output must be finite.*index \(1, 0\)"):
+            method(grad_output)
+    for gradient, expected in zip(layer.gradients(), before, strict=True):
+        np.testing.assert_array_equal(gradient, expected)

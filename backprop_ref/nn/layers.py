@@ -141,7 +141,8 @@ class Linear(Module):
         r"""Write :math:`x^\top\delta` and :math:`\sum_n \delta_n`; return :math:`\delta W^\top`.
 
         Raises ``RuntimeError`` before any forward, ``ValueError`` or ``TypeError`` if
-        ``grad_output`` does not have the shape or dtype of the last output.
+        ``grad_output`` does not have the shape or dtype of the last output, ``ValueError``
+        if it holds a nan or an infinity.
         """
         self.backward_parameters(grad_output)
         dx: FloatArray = np.asarray(grad_output) @ self.weight.T  # dx = delta W^T
@@ -159,7 +160,9 @@ class Linear(Module):
         if self._input is None:
             raise RuntimeError(f"{self!r}: backward called before forward")
         shape = (self._input.shape[0], self.out_features)
-        return self._input, check_like("grad_output", grad_output, shape, self.dtype, owner=self)
+        delta = check_like("grad_output", grad_output, shape, self.dtype, owner=self)
+        check_finite("grad_output", delta, owner=self)
+        return self._input, delta
 
     def named_parameters(self) -> list[tuple[str, FloatArray]]:
         """Return ``[("weight", weight), ("bias", bias)]`` (no bias entry if there is none)."""

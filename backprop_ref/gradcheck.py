@@ -295,9 +295,10 @@ def check_gradients(
     if h is not None:
         check_positive("h", h)
 
-    output = module.forward(work)  # the analytic pass
+    # Fresh copies each call: an inplace module cannot move the point or the projection.
+    output = module.forward(work.copy())  # the analytic pass
     f, grad_output = _objective(module, work, output, loss, target, seed)
-    input_gradient = np.array(module.backward(grad_output))
+    input_gradient = np.array(module.backward(grad_output.copy()))
     analytic = [np.array(gradient) for gradient in module.gradients()]
     parameters = module.parameters()
     names = _parameter_names(module, len(parameters))
@@ -334,13 +335,15 @@ def _objective(
     """Return the scalar ``f`` the numeric pass differentiates, and df/d(output)."""
     if loss is not None:
         loss.forward(output, target)
-        return lambda: float(loss.forward(module.forward(work), target)), loss.backward()
+        return lambda: float(loss.forward(module.forward(work.copy()), target)), loss.backward()
     rng = np.random.default_rng(seed)
     # Entries of variance 1/size keep f of the order of the outputs, and the noise small.
     scale = 1 / np.sqrt(max(output.size, 1))
     projection = (scale * rng.standard_normal(output.shape)).astype(output.dtype)
     projection64 = projection.astype(np.float64)  # f sums in float64: less round-off
-    return lambda: float(np.vdot(projection64, module.forward(work).astype(np.float64))), projection
+    return lambda: float(
+        np.vdot(projection64, module.forward(work.copy()).astype(np.float64))
+    ), projection
 
 
 def _numeric(f: Callable[[], float], array: FloatArray, h: float | None) -> Float64Array:

@@ -285,3 +285,13 @@ def test_gradients_that_do_not_match_parameters() -> None:
         ValueError, match=r"gradients\(\) must match parameters\(\) in length and shapes"
     ):
         check_gradients(Mismatched(), np.ones((1, 1)))
+
+
+def test_check_gradients_never_mutates_and_accepts_inplace_relu() -> None:
+    from backprop_ref.nn import ReLU
+
+    x = np.array([[1.0, -2.0, 0.5], [-0.3, 2.0, -1.5]])
+    before = x.copy()
+    report = check_gradients(ReLU(inplace=True), x)
+    assert report.passed
+    np.testing.assert_array_equal(x, before)
